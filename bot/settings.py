@@ -1,0 +1,182 @@
+"""Settings read once from the environment and `.env` into a frozen object.
+
+A bad value stops the program early with a one-line message that names the key, so an operator
+never has to read a traceback to find a typo in `.env`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gandan.db"
+DEFAULT_TELEGRAM_API = "https://api.telegram.org"
+DEFAULT_ZALO_API = "https://bot-api.zaloplatforms.com"
+SUPPORTED_LOCALES = ("vi", "en")
+
+_TELEGRAM_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; carries the key so the message can name it."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_bot_token: str | None = None
+    telegram_bot_username: str | None = None
+    telegram_api_base_url: str = DEFAULT_TELEGRAM_API
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    zalo_bot_token: str | None = None
+    zalo_api_base_url: str = DEFAULT_ZALO_API
+    zalo_webhook_secret: str | None = None
+    default_locale: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def __repr__(self) -> str:
+        # Tokens and secrets must never reach a log line, even through a debug repr.
+        hidden = {"telegram_bot_token", "telegram_webhook_secret", "zalo_bot_token",
+                  "zalo_webhook_secret", "database_url"}
+        parts = []
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            parts.append(f"{name}={'***' if name in hidden and value else value!r}")
+        return f"Settings({', '.join(parts)})"
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _url(key: str, value: str, *, https_only: bool = False) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise SettingsError(key, f"must be an http(s) URL, got {value!r}")
+    if https_only and not value.startswith("https://"):
+        raise SettingsError(key, "must start with https:// (Telegram only calls HTTPS webhooks)")
+    return value.rstrip("/")
+
+
+def _database_url(value: str) -> str:
+    if value.startswith(("postgres://", "postgresql://")):
+        value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+    if value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://"):
+        return value
+    raise SettingsError(
+        "DATABASE_URL",
+        "must start with sqlite+aiosqlite:/// or postgresql+asyncpg:// (or postgresql://)",
+    )
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Merge `.env` under the real environment (the environment wins) and validate every key."""
+    merged: dict[str, str | None] = {}
+    if env_file is not None and Path(env_file).is_file():
+        merged.update(dotenv_values(env_file))
+    merged.update(os.environ if environ is None else environ)
+
+    def get(key: str) -> str | None:
+        return _blank_to_none(merged.get(key))
+
+    database_url = _database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+
+    telegram_token = get("TELEGRAM_BOT_TOKEN")
+    if telegram_token and not _TELEGRAM_TOKEN.match(telegram_token):
+        raise SettingsError("TELEGRAM_BOT_TOKEN", "does not look like a token from @BotFather "
+                            "(digits, a colon, then at least 30 letters, digits, _ or -)")
+    telegram_username = get("TELEGRAM_BOT_USERNAME")
+    if telegram_username:
+        telegram_username = telegram_username.lstrip("@")
+        if not _USERNAME.match(telegram_username):
+            raise SettingsError("TELEGRAM_BOT_USERNAME", "must be a Telegram username "
+                                "(5-32 letters, digits or _)")
+    telegram_api = _url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL") or DEFAULT_TELEGRAM_API)
+    webhook_url = get("TELEGRAM_WEBHOOK_URL")
+    webhook_secret = get("TELEGRAM_WEBHOOK_SECRET")
+    if webhook_url:
+        webhook_url = _url("TELEGRAM_WEBHOOK_URL", webhook_url, https_only=True)
+        if not webhook_secret:
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET", "is required when TELEGRAM_WEBHOOK_URL is set")
+    if webhook_secret and not _SECRET.match(webhook_secret):
+        raise SettingsError("TELEGRAM_WEBHOOK_SECRET", "must be 1-256 characters of A-Z, a-z, 0-9, _ or -")
+
+    zalo_token = get("ZALO_BOT_TOKEN")
+    if zalo_token and (len(zalo_token) < 20 or re.search(r"\s", zalo_token)):
+        raise SettingsError("ZALO_BOT_TOKEN", "does not look like a Zalo bot token "
+                            "(at least 20 characters, no spaces)")
+    zalo_api = _url("ZALO_API_BASE_URL", get("ZALO_API_BASE_URL") or DEFAULT_ZALO_API)
+    zalo_secret = get("ZALO_WEBHOOK_SECRET")
+    if zalo_secret and (not 8 <= len(zalo_secret) <= 256 or re.search(r"\s", zalo_secret)):
+        raise SettingsError("ZALO_WEBHOOK_SECRET", "must be 8-256 characters without spaces")
+
+    locale = (get("DEFAULT_LOCALE") or "vi").lower()
+    if locale not in SUPPORTED_LOCALES:
+        raise SettingsError("DEFAULT_LOCALE", f"must be one of {', '.join(SUPPORTED_LOCALES)}, got {locale!r}")
+
+    timezone = get("TIMEZONE") or "Asia/Ho_Chi_Minh"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError("TIMEZONE", f"{timezone!r} is not a known IANA time zone "
+                            "(e.g. Asia/Ho_Chi_Minh)") from None
+
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}")
+
+    return Settings(
+        database_url=database_url,
+        telegram_bot_token=telegram_token,
+        telegram_bot_username=telegram_username,
+        telegram_api_base_url=telegram_api,
+        telegram_webhook_url=webhook_url,
+        telegram_webhook_secret=webhook_secret,
+        zalo_bot_token=zalo_token,
+        zalo_api_base_url=zalo_api,
+        zalo_webhook_secret=zalo_secret,
+        default_locale=locale,
+        timezone=timezone,
+        log_level=log_level,
+    )
+
+
+def configure_logging(settings: Settings) -> None:
+    """Plain one-line logs; the redaction filter keeps tokens and phone numbers out of them."""
+    from bot.logs import RedactingFilter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(settings))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)

@@ -1,0 +1,1 @@
+"""Tables and domain operations; imports nothing from the other packages."""
