@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.i18n import _
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gandan.db"
 DEFAULT_TELEGRAM_API = "https://api.telegram.org"
 DEFAULT_ZALO_API = "https://bot-api.zaloplatforms.com"
@@ -79,9 +81,9 @@ def _blank_to_none(value: str | None) -> str | None:
 
 def _url(key: str, value: str, *, https_only: bool = False) -> str:
     if not re.match(r"^https?://[^\s/]+", value):
-        raise SettingsError(key, f"must be an http(s) URL, got {value!r}")
+        raise SettingsError(key, _("phải là địa chỉ http(s), nhận được “{value}”").format(value=value))
     if https_only and not value.startswith("https://"):
-        raise SettingsError(key, "must start with https:// (Telegram only calls HTTPS webhooks)")
+        raise SettingsError(key, _("phải bắt đầu bằng https:// (Telegram chỉ gọi webhook HTTPS)"))
     return value.rstrip("/")
 
 
@@ -92,7 +94,7 @@ def _database_url(value: str) -> str:
         return value
     raise SettingsError(
         "DATABASE_URL",
-        "must start with sqlite+aiosqlite:/// or postgresql+asyncpg:// (or postgresql://)",
+        _("phải bắt đầu bằng sqlite+aiosqlite:/// hoặc postgresql+asyncpg:// (hoặc postgresql://)"),
     )
 
 
@@ -112,47 +114,49 @@ def load_settings(
 
     telegram_token = get("TELEGRAM_BOT_TOKEN")
     if telegram_token and not _TELEGRAM_TOKEN.match(telegram_token):
-        raise SettingsError("TELEGRAM_BOT_TOKEN", "does not look like a token from @BotFather "
-                            "(digits, a colon, then at least 30 letters, digits, _ or -)")
+        raise SettingsError("TELEGRAM_BOT_TOKEN", _("không giống mã do @BotFather cấp "
+                                                  "(chữ số, dấu hai chấm, rồi ít nhất 30 chữ, số, _ hoặc -)"))
     telegram_username = get("TELEGRAM_BOT_USERNAME")
     if telegram_username:
         telegram_username = telegram_username.lstrip("@")
         if not _USERNAME.match(telegram_username):
-            raise SettingsError("TELEGRAM_BOT_USERNAME", "must be a Telegram username "
-                                "(5-32 letters, digits or _)")
+            raise SettingsError("TELEGRAM_BOT_USERNAME", _("phải là tên người dùng Telegram "
+                                                         "(5–32 chữ, số hoặc _)"))
     telegram_api = _url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL") or DEFAULT_TELEGRAM_API)
     webhook_url = get("TELEGRAM_WEBHOOK_URL")
     webhook_secret = get("TELEGRAM_WEBHOOK_SECRET")
     if webhook_url:
         webhook_url = _url("TELEGRAM_WEBHOOK_URL", webhook_url, https_only=True)
         if not webhook_secret:
-            raise SettingsError("TELEGRAM_WEBHOOK_SECRET", "is required when TELEGRAM_WEBHOOK_URL is set")
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET", _("bắt buộc khi đã đặt TELEGRAM_WEBHOOK_URL"))
     if webhook_secret and not _SECRET.match(webhook_secret):
-        raise SettingsError("TELEGRAM_WEBHOOK_SECRET", "must be 1-256 characters of A-Z, a-z, 0-9, _ or -")
+        raise SettingsError("TELEGRAM_WEBHOOK_SECRET", _("phải gồm 1–256 ký tự A-Z, a-z, 0-9, _ hoặc -"))
 
     zalo_token = get("ZALO_BOT_TOKEN")
     if zalo_token and (len(zalo_token) < 20 or re.search(r"\s", zalo_token)):
-        raise SettingsError("ZALO_BOT_TOKEN", "does not look like a Zalo bot token "
-                            "(at least 20 characters, no spaces)")
+        raise SettingsError("ZALO_BOT_TOKEN", _("không giống mã bot Zalo "
+                                              "(ít nhất 20 ký tự, không có khoảng trắng)"))
     zalo_api = _url("ZALO_API_BASE_URL", get("ZALO_API_BASE_URL") or DEFAULT_ZALO_API)
     zalo_secret = get("ZALO_WEBHOOK_SECRET")
     if zalo_secret and (not 8 <= len(zalo_secret) <= 256 or re.search(r"\s", zalo_secret)):
-        raise SettingsError("ZALO_WEBHOOK_SECRET", "must be 8-256 characters without spaces")
+        raise SettingsError("ZALO_WEBHOOK_SECRET", _("phải gồm 8–256 ký tự, không có khoảng trắng"))
 
     locale = (get("DEFAULT_LOCALE") or "vi").lower()
     if locale not in SUPPORTED_LOCALES:
-        raise SettingsError("DEFAULT_LOCALE", f"must be one of {', '.join(SUPPORTED_LOCALES)}, got {locale!r}")
+        raise SettingsError("DEFAULT_LOCALE", _("phải là một trong {choices}, nhận được “{value}”").format(
+            choices=", ".join(SUPPORTED_LOCALES), value=locale))
 
     timezone = get("TIMEZONE") or "Asia/Ho_Chi_Minh"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError("TIMEZONE", f"{timezone!r} is not a known IANA time zone "
-                            "(e.g. Asia/Ho_Chi_Minh)") from None
+        raise SettingsError("TIMEZONE", _("“{value}” không phải múi giờ IANA (ví dụ Asia/Ho_Chi_Minh)").format(
+                                value=timezone)) from None
 
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in _LOG_LEVELS:
-        raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}")
+        raise SettingsError("LOG_LEVEL", _("phải là một trong {choices}, nhận được “{value}”").format(
+            choices=", ".join(_LOG_LEVELS), value=log_level))
 
     return Settings(
         database_url=database_url,
@@ -177,6 +181,10 @@ def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(settings))
+    handler.set_name("gandan")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "gandan"] + [handler]
     root.setLevel(settings.log_level)
+    # Migration chatter is noise at every start unless someone is debugging.
+    if settings.log_level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -1,0 +1,82 @@
+"""Settings: defaults, .env merging, and one clear line naming the key for each bad value."""
+
+import dataclasses
+
+import pytest
+
+from bot.cli import main
+from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+
+
+def test_defaults_without_any_configuration():
+    settings = load_settings({}, env_file=None)
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.default_locale == "vi"
+    assert settings.timezone == "Asia/Ho_Chi_Minh"
+    assert settings.telegram_bot_token is None and settings.zalo_bot_token is None
+    assert settings.telegram_api_base_url == "https://api.telegram.org"
+    assert settings.zalo_api_base_url == "https://bot-api.zaloplatforms.com"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nLOG_LEVEL=debug\nTIMEZONE=Asia/Bangkok\n", encoding="utf-8")
+    settings = load_settings({"TIMEZONE": "UTC"}, env_file=env_file)
+    assert settings.telegram_bot_token == TOKEN
+    assert settings.log_level == "DEBUG"
+    assert settings.timezone == "UTC"
+
+
+def test_postgres_url_is_given_the_async_driver():
+    settings = load_settings({"DATABASE_URL": "postgresql://u:p@127.0.0.1/db"}, env_file=None)
+    assert settings.database_url == "postgresql+asyncpg://u:p@127.0.0.1/db"
+
+
+@pytest.mark.parametrize(
+    ("env", "key"),
+    [
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
+        ({"TELEGRAM_WEBHOOK_URL": "http://bot.example.vn/hook", "TELEGRAM_WEBHOOK_SECRET": "s"}, "TELEGRAM_WEBHOOK_URL"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.vn/hook"}, "TELEGRAM_WEBHOOK_SECRET"),
+        ({"TELEGRAM_WEBHOOK_SECRET": "has spaces in it"}, "TELEGRAM_WEBHOOK_SECRET"),
+        ({"ZALO_BOT_TOKEN": "short"}, "ZALO_BOT_TOKEN"),
+        ({"ZALO_API_BASE_URL": "bot-api"}, "ZALO_API_BASE_URL"),
+        ({"ZALO_WEBHOOK_SECRET": "x"}, "ZALO_WEBHOOK_SECRET"),
+        ({"DEFAULT_LOCALE": "fr"}, "DEFAULT_LOCALE"),
+        ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"TELEGRAM_BOT_USERNAME": "@a"}, "TELEGRAM_BOT_USERNAME"),
+    ],
+)
+def test_bad_values_name_the_key(env, key):
+    with pytest.raises(SettingsError) as info:
+        load_settings(env, env_file=None)
+    assert info.value.key == key
+    assert str(info.value).startswith(f"{key}: ")
+
+
+def test_cli_prints_one_line_and_no_traceback(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("TIMEZONE", "Mars/Olympus")
+    assert main(["--env-file", str(tmp_path / "none"), "units"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "TIMEZONE" in err and "Mars/Olympus" in err and "Traceback" not in err
+
+
+def test_cli_speaks_english_when_configured(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+    assert main(["--env-file", str(tmp_path / "none"), "units"]) == 2
+    err = capsys.readouterr().err
+    assert "LOG_LEVEL" in err and "must be one of" in err
+
+
+def test_secrets_are_hidden_from_repr():
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgresql://u:pw@h/db"}, env_file=None)
+    assert TOKEN not in repr(settings) and "pw" not in repr(settings)
