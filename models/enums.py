@@ -139,3 +139,14 @@ def db_enum(enum_cls: type[enum.Enum], length: int = 32) -> SAEnum:
         validate_strings=True,
         name=enum_cls.__name__.lower(),
     )
+
+
+def role_from_text(text: str) -> Role | None:
+    """A role from its code ("team_leader") or a Vietnamese/English label, ignoring diacritics."""
+    from models.text import fold
+
+    key = fold(text).replace("_", " ")
+    for role in Role:
+        if key == role.value.replace("_", " "):
+            return role
+    return ROLE_ALIASES.get(key)

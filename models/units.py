@@ -29,6 +29,10 @@ async def add_unit(
     return unit
 
 
+def _accents(text: str) -> int:
+    return sum(1 for ch in text if not ch.isascii())
+
+
 async def child_by_name(session: AsyncSession, parent: OrgUnit, kind: UnitKind, name: str) -> OrgUnit | None:
     return await session.scalar(
         select(OrgUnit).where(OrgUnit.parent_id == parent.id, OrgUnit.kind == kind,
@@ -43,11 +47,10 @@ async def get_or_add_child(
     """The named child, created if missing; the flag says whether it was created."""
     unit = await child_by_name(session, parent, kind, name)
     if unit is not None:
-        changed = False
         if code and unit.code != code:
-            unit.code, changed = code, True
-        if name.strip() != unit.name:  # same folded key, better spelling (diacritics fixed)
-            unit.name, changed = name.strip(), True
+            unit.code = code
+        if _accents(name.strip()) > _accents(unit.name):  # same name, better spelled (diacritics)
+            unit.name = name.strip()
         if division_type and unit.division_type != division_type:
             unit.division_type = division_type
         return unit, False
@@ -85,3 +88,17 @@ async def find_units(
     units = (await session.scalars(stmt.order_by(OrgUnit.depth, OrgUnit.name))).all()
     exact = [u for u in units if u.name_key == key or u.code == query.strip()]
     return exact or units
+
+
+async def children(session: AsyncSession, unit: OrgUnit, kind: UnitKind | None = None) -> Sequence[OrgUnit]:
+    query = select(OrgUnit).where(OrgUnit.parent_id == unit.id)
+    if kind is not None:
+        query = query.where(OrgUnit.kind == kind)
+    return (await session.scalars(query.order_by(OrgUnit.name))).all()
+
+
+async def lineage(session: AsyncSession, unit: OrgUnit) -> Sequence[OrgUnit]:
+    """The unit and its ancestors, root first."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    found = {u.id: u for u in await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]

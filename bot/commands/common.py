@@ -1,0 +1,71 @@
+"""What several commands share: picking the commune and a unit from what the admin typed."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import _
+from models import units
+from models.enums import UnitKind
+from models.tables import OrgUnit
+
+
+class CommandError(Exception):
+    """A message for the admin; the command prints it and exits with status 2."""
+
+
+async def pick_commune(session: AsyncSession, query: str | None) -> OrgUnit:
+    """The commune named by code or name, or the only one in the database."""
+    if query:
+        found = await units.find_units(session, query, kinds=[UnitKind.COMMUNE])
+    else:
+        found = await units.communes(session)
+    if len(found) == 1:
+        return found[0]
+    if not found and not query:
+        raise CommandError(_("Chưa có xã/phường nào. Chạy trước: gandan setup commune <mã hoặc tên>"))
+    if not found:
+        raise CommandError(_("Không có xã/phường “{query}” trong cơ sở dữ liệu.").format(query=query))
+    listing = "\n".join(f"  {unit.code or '-'}  {unit.name}" for unit in found)
+    raise CommandError(_("Có nhiều xã/phường; chọn một bằng --commune:") + "\n" + listing)
+
+
+async def unit_label(session: AsyncSession, unit: OrgUnit) -> str:
+    """The unit with its ancestors below the province: "Thôn Đồng Tâm › Nhóm 1"."""
+    names = [u.name for u in await units.lineage(session, unit) if u.kind not in (UnitKind.PROVINCE,)]
+    return " › ".join(names)
+
+
+async def pick_unit(session: AsyncSession, commune: OrgUnit, query: str, kind: UnitKind) -> OrgUnit:
+    """A unit of `kind` named by a path like "Đồng Tâm / Nhóm 1" (each part may be partial).
+
+    A village given where its team is meant resolves to the team: a village has exactly one.
+    """
+    scope = [commune]
+    parts = [part.strip() for part in query.replace(">", "/").replace("›", "/").split("/") if part.strip()]
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        found: list[OrgUnit] = []
+        for parent in scope:
+            found.extend(await units.find_units(session, part, within=parent))
+        found = [u for u in found if u.id not in {p.id for p in scope}]
+        if last:
+            found = [await _as_kind(session, u, kind) for u in found]
+            found = list({u.id: u for u in found if u is not None}.values())
+        if not found:
+            raise CommandError(_("Không tìm thấy đơn vị “{query}”.").format(query=part))
+        scope = found
+    if len(scope) == 1:
+        return scope[0]
+    labels = [await unit_label(session, u) for u in scope[:10]]
+    raise CommandError(_("“{query}” khớp nhiều đơn vị; ghi rõ hơn, ví dụ “Thôn / Nhóm”:").format(query=query)
+                       + "\n" + "\n".join(f"  {label}" for label in labels))
+
+
+async def _as_kind(session: AsyncSession, unit: OrgUnit, kind: UnitKind) -> OrgUnit | None:
+    if unit.kind == kind:
+        return unit
+    if unit.kind == UnitKind.VILLAGE and kind == UnitKind.TEAM:
+        teams = await units.children(session, unit, UnitKind.TEAM)
+        return teams[0] if len(teams) == 1 else None
+    return None
