@@ -1,0 +1,104 @@
+"""Reading spreadsheets: xlsx and csv quirks from real commune offices, and clear file-level errors."""
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bot.tabular import TableError, cell_text, read_table
+from models.importing import alias_table, import_phone
+from models.roster import ROSTER_COLUMNS
+
+ALIASES = alias_table(ROSTER_COLUMNS)
+REQUIRED = ["village", "name", "role"]
+HEADER = "Thôn/Tổ dân phố,Nhóm,Họ và tên,Số điện thoại,Vai trò"
+
+
+def write_csv(path: Path, text: str, *, bom: bool) -> Path:
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("bom", [True, False])
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_with_or_without_bom_and_either_delimiter(tmp_path, bom, delimiter):
+    text = "\n".join([HEADER, "Thôn Đồng Tâm,Nhóm 1,Phạm Văn Long,0912100021,Nhóm trưởng", ",,,,",
+                      "Thôn Đồng Tâm,Nhóm 1,  Hoàng   Thị Mai ,,Thành viên"]).replace(",", delimiter)
+    table = read_table(write_csv(tmp_path / "roster.csv", text, bom=bom), ALIASES, REQUIRED)
+    assert table.headers["village"] == "Thôn/Tổ dân phố"  # the BOM is not part of the first header
+    assert [row.number for row in table.rows] == [2, 4]
+    assert table.rows[0].values == {"village": "Thôn Đồng Tâm", "nhom": "Nhóm 1", "name": "Phạm Văn Long",
+                                    "phone": "0912100021", "role": "Nhóm trưởng"}
+    assert table.rows[1].get("name") == "Hoàng Thị Mai"
+    assert "team" not in table.headers
+
+
+def test_xlsx_header_below_a_title_numbers_as_text_and_spreadsheet_row_numbers(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "DANH SÁCH TỔ DÂN VẬN"  # a title row: not the header, since it names no known column
+    ws.append([])
+    ws.append(["STT", "thon / to dan pho", "Full name", "SĐT", "ROLE", "Ghi chú"])
+    ws.append([1, "Thôn Đồng Tâm", "Phạm Văn Long", 912100021, "Tổ trưởng", "x"])
+    ws.append([])
+    ws.append([2, "Thôn Đồng Tâm", unicodedata.normalize("NFD", "Hoàng Thị Mai"), 912100022.0, "Thành viên"])
+    wb.save(tmp_path / "roster.xlsx")
+    table = read_table(tmp_path / "roster.xlsx", ALIASES, REQUIRED)
+    assert table.headers == {"village": "thon / to dan pho", "name": "Full name", "phone": "SĐT", "role": "ROLE"}
+    assert [row.number for row in table.rows] == [4, 6]
+    assert [row.get("phone") for row in table.rows] == ["912100021", "912100022"]
+    assert table.rows[1].get("name") == "Hoàng Thị Mai"  # stored composed (NFC), as typed elsewhere
+    assert import_phone(table.rows[0].get("phone")) == "0912100021"
+
+
+def test_examples_roster_reads_with_vietnamese_headers():
+    table = read_table(Path(__file__).parents[1] / "examples" / "roster.xlsx", ALIASES, REQUIRED)
+    assert set(table.headers) == {"village", "team", "nhom", "name", "phone", "role"}
+    assert table.rows[0].number == 2
+    assert len(table.rows) == 25
+
+
+def test_missing_required_header_names_it(tmp_path):
+    path = write_csv(tmp_path / "r.csv", "Họ và tên,Vai trò\nA,Thành viên\n", bom=False)
+    with pytest.raises(TableError) as caught:
+        read_table(path, ALIASES, REQUIRED)
+    assert (caught.value.code, caught.value.keys) == ("missing_header", ("village",))
+
+
+@pytest.mark.parametrize(("name", "content", "code"), [
+    ("roster.xls", b"\xd0\xcf\x11\xe0", "unsupported_format"),
+    ("roster.txt", b"a,b", "unsupported_format"),
+    ("roster.xlsx", b"this is not a zip file", "unreadable"),
+    ("roster.csv", "Thôn,Vai tro\n".encode("cp1258"), "encoding"),
+    ("roster.csv", b"\n , \n", "empty"),
+    ("roster.csv", "Thôn,Họ và tên,Vai trò\n,,\n".encode(), "empty"),
+    ("roster.csv", "Họ và tên,Họ tên,Vai trò,Thôn\n".encode(), "duplicate_header"),
+])
+def test_bad_files_give_a_structured_error(tmp_path, name, content, code):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(TableError) as caught:
+        read_table(path, ALIASES, REQUIRED)
+    assert caught.value.code == code
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(TableError) as caught:
+        read_table(tmp_path / "nothing.csv", ALIASES, REQUIRED)
+    assert caught.value.code == "not_found"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("912345678", "0912345678"), ("0912 345 678", "0912345678"), ("+84 912 345 678", "0912345678"),
+    ("386123456", "0386123456"), ("212345678", None), ("12345", None), ("091234567x8", "0912345678"),
+])
+def test_import_phone_accepts_a_dropped_leading_zero(raw, expected):
+    assert import_phone(raw) == expected
+
+
+def test_cell_text():
+    assert cell_text(912345678.0) == "912345678"
+    assert cell_text(2.5) == "2.5"
+    assert cell_text(None) == ""
+    assert cell_text("  a \n b ") == "a b"
