@@ -1,0 +1,34 @@
+"""Choosing the language: Vietnamese by default, English per person."""
+
+from __future__ import annotations
+
+from bot.i18n import _, use_locale
+from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Step
+from handlers.types import Option, Reply
+from models import audit
+
+LANGUAGES = (("vi", "Tiếng Việt"), ("en", "English"))  # each shown in its own language
+
+
+async def ask(ctx: Ctx) -> Prompt:
+    return Prompt(_("🌐 Chọn ngôn ngữ:"), tuple(Option(f"l:{code}", name) for code, name in LANGUAGES), columns=2)
+
+
+async def accept(ctx: Ctx, answer: Answer) -> None:
+    if answer.option is None:
+        raise Invalid(_("Chọn 1 hoặc 2."))
+    ctx.put(locale=answer.option.key[2:])
+    return None
+
+
+async def finish(ctx: Ctx) -> list[Reply]:
+    locale = ctx.data["locale"]
+    ctx.person.locale = locale
+    audit.record(ctx.session, "set_language", "person", ctx.person.id, actor_id=ctx.person.id,
+                 actor_label=f"person:{ctx.person.id}", details={"locale": locale})
+    with use_locale(locale):
+        return [Reply(_("Đã chuyển sang tiếng Việt."))]
+
+
+FLOW = Flow(name="language", first="language", finish=finish,
+            steps={"language": Step("language", ask, accept)})

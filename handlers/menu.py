@@ -1,0 +1,60 @@
+"""The main menu by role, and what each entry does."""
+
+from __future__ import annotations
+
+from bot.i18n import _
+from handlers import views
+from handlers.flow import Ctx, Prompt
+from handlers.types import Option, Reply
+from models import scope
+from models.visits import undo_visit
+
+FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language"}
+VIEW_ENTRIES = {"m:households": views.my_households, "m:reports": views.my_reports,
+                "m:meetings": views.meetings, "m:open": views.open_concerns}
+
+
+async def main_menu(ctx: Ctx) -> Prompt:
+    held = await scope.roles(ctx.session, ctx.person.id)
+    options = [
+        Option("m:visit", _("📝 Ghi thăm hộ")),
+        Option("m:concern", _("📣 Ghi ý kiến, kiến nghị")),
+        Option("m:households", _("🏠 Hộ tôi phụ trách")),
+        Option("m:reports", _("📋 Báo cáo của tôi")),
+        Option("m:meetings", _("📅 Lịch họp")),
+    ]
+    if scope.is_leader(held) or scope.is_commune_role(held):
+        options.append(Option("m:open", _("📂 Ý kiến đang mở")))
+    options.append(Option("m:lang", _("🌐 Ngôn ngữ")))
+    return Prompt(_("Chọn việc cần làm:"), tuple(options), columns=2)
+
+
+def help_text() -> str:
+    return _("Gần Dân giúp ghi thăm hộ và ý kiến của Nhân dân.\n"
+             "• Chọn mục bằng nút, hoặc gõ số thứ tự (ví dụ 1), hoặc gõ chữ của mục.\n"
+             "• /quaylai: quay lại bước trước · /huy: hủy việc đang làm · /menu: trang chính.")
+
+
+def global_option(key: str) -> Option | None:
+    """Buttons still valid on an older message: menu entries and undo."""
+    if key in FLOW_ENTRIES or key in VIEW_ENTRIES or key == "m:main" or key.startswith("undo:"):
+        return Option(key, "")
+    return None
+
+
+async def act(ctx: Ctx, key: str) -> str | list[Reply]:
+    """A flow name to start, or the replies of a screen."""
+    if key in FLOW_ENTRIES:
+        return FLOW_ENTRIES[key]
+    if key in VIEW_ENTRIES:
+        if key == "m:open":
+            held = await scope.roles(ctx.session, ctx.person.id)
+            if not (scope.is_leader(held) or scope.is_commune_role(held)):
+                return [Reply(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))]
+        return await VIEW_ENTRIES[key](ctx)
+    if key.startswith("undo:") and key[5:].isdigit():
+        visit = await undo_visit(ctx.session, person_id=ctx.person.id, visit_id=int(key[5:]), now=ctx.now)
+        if visit is None:
+            return [Reply(_("Không hoàn tác được: đã quá 10 phút hoặc lượt thăm không còn."))]
+        return [Reply(_("↩ Đã hoàn tác lượt thăm."))]
+    return []

@@ -1,0 +1,129 @@
+"""Log a visit: household, purpose, "did they raise a concern?" — four taps from the menu."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.i18n import _, format_date
+from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Step, Stay
+from handlers.household_picker import accept_household, ask_household
+from handlers.dates import BadDate, looks_like_date, parse_day
+from handlers.labels import PURPOSE_LABELS
+from handlers.matching import has_letters
+from handlers.types import Option, Reply
+from models.enums import VisitPurpose
+from models.tables import Household
+from models.visits import record_visit
+
+NOTE_MAX = 500
+
+
+async def ask_household_step(ctx: Ctx) -> Prompt:
+    return await ask_household(ctx, _("📝 Ghi thăm hộ — chọn hộ đã thăm:"))
+
+
+async def accept_household_step(ctx: Ctx, answer: Answer) -> str:
+    household = await accept_household(ctx, answer)
+    if household is None:
+        raise Invalid(_("Hãy chọn một hộ trong danh sách."))
+    ctx.put(household_id=household.id, household_name=household.head_name)
+    return "purpose"
+
+
+def visit_day(ctx: Ctx) -> dt.date:
+    value = ctx.data.get("visited_on")
+    return dt.date.fromisoformat(value) if value else ctx.today
+
+
+async def ask_purpose(ctx: Ctx) -> Prompt:
+    day = visit_day(ctx)
+    when = _("hôm nay") if day == ctx.today else format_date(day)
+    text = _("Thăm hộ {name} ({when}). Mục đích thăm?\n(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “12/11”.)"
+             ).format(name=ctx.data["household_name"], when=when)
+    return Prompt(text, tuple(Option(f"p:{p.value}", str(label)) for p, label in PURPOSE_LABELS.items()))
+
+
+async def accept_purpose(ctx: Ctx, answer: Answer) -> str:
+    if answer.option is not None and answer.option.key.startswith("p:"):
+        ctx.put(purpose=answer.option.key[2:])
+        return "raised"
+    if looks_like_date(answer.text):
+        try:
+            day = parse_day(answer.text, ctx.today)
+        except BadDate as error:
+            raise Invalid(date_problem(error)) from None
+        ctx.put(visited_on=day.isoformat())
+        raise Stay(_("Ngày thăm: {date}.").format(date=format_date(day)))
+    raise Invalid(_("Hãy chọn mục đích bằng số từ 1 đến {count}.").format(count=len(PURPOSE_LABELS)))
+
+
+def date_problem(error: BadDate) -> str:
+    if error.reason == "future":
+        return _("Ngày thăm không thể ở tương lai.")
+    if error.reason == "too_old":
+        return _("Chỉ ghi được lượt thăm trong 90 ngày gần đây.")
+    return _("Không hiểu ngày này; gõ ví dụ “hôm qua” hoặc “12/11”.")
+
+
+async def ask_raised(ctx: Ctx) -> Prompt:
+    return Prompt(_("Hộ có ý kiến, kiến nghị gì không?"), (
+        Option("r:save", _("Không — lưu ngay")),
+        Option("r:note", _("Không, thêm ghi chú")),
+        Option("r:concern", _("Có — ghi ý kiến")),
+    ))
+
+
+async def accept_raised(ctx: Ctx, answer: Answer) -> str | None:
+    key = answer.option.key if answer.option else ""
+    if key == "r:note":
+        return "note"
+    if key in ("r:save", "r:concern"):
+        ctx.put(raised=key == "r:concern")
+        return None
+    raise Invalid(_("Hãy chọn 1, 2 hoặc 3."))
+
+
+async def ask_note(ctx: Ctx) -> Prompt:
+    return Prompt(_("Ghi chú ngắn (tối đa {max} ký tự), hoặc bỏ qua:").format(max=NOTE_MAX),
+                  (Option("n:skip", _("Bỏ qua")),))
+
+
+async def accept_note(ctx: Ctx, answer: Answer) -> None:
+    if answer.option is not None:
+        return None
+    text = answer.text.strip()
+    if not has_letters(text):
+        raise Invalid(_("Ghi chú cần có chữ; hoặc chọn Bỏ qua."))
+    if len(text) > NOTE_MAX:
+        raise Invalid(_("Ghi chú dài {count} ký tự; tối đa {max}.").format(count=len(text), max=NOTE_MAX))
+    ctx.put(note=text)
+    return None
+
+
+async def finish(ctx: Ctx) -> list[Reply]:
+    household = await ctx.session.get(Household, ctx.data["household_id"])
+    day = visit_day(ctx)
+    visit = await record_visit(ctx.session, person_id=ctx.person.id, household=household, visited_on=day,
+                               purpose=VisitPurpose(ctx.data["purpose"]), note=ctx.data.get("note"),
+                               channel=ctx.incoming.channel, now=ctx.now)
+    text = _("✅ Đã ghi thăm hộ {name}, {date}.\nMục đích: {purpose}.").format(
+        name=household.head_name, date=format_date(day), purpose=PURPOSE_LABELS[visit.purpose])
+    if visit.note:
+        text += "\n" + _("Ghi chú: {note}").format(note=visit.note)
+    if ctx.data.get("raised"):
+        ctx.put(_next_flow="concern", _next_data={"household_id": household.id, "household_name": household.head_name})
+        return [Reply(text)]
+    text += "\n" + _("(Có thể hoàn tác trong 10 phút.)")
+    return [Reply(text, (Option(f"undo:{visit.id}", _("↩ Hoàn tác")), Option("m:main", _("🏠 Trang chính"))),
+                  columns=2)]
+
+
+FLOW = Flow(
+    name="visit", first="household", finish=finish,
+    steps={
+        "household": Step("household", ask_household_step, accept_household_step),
+        "purpose": Step("purpose", ask_purpose, accept_purpose),
+        "raised": Step("raised", ask_raised, accept_raised),
+        "note": Step("note", ask_note, accept_note, free_text=True),
+    },
+)

@@ -1,0 +1,52 @@
+"""A volunteer's own recent work, and the open concerns a leader's units cover."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import ConcernStatus, MeetingStatus, Urgency
+from models.scope import Held, covers_area
+from models.tables import Concern, Household, Meeting, OrgUnit, Visit
+
+
+async def recent_visits(session: AsyncSession, person_id: int, since: dt.date, limit: int
+                        ) -> Sequence[tuple[Visit, str]]:
+    rows = (await session.execute(
+        select(Visit, Household.head_name).join(Household, Household.id == Visit.household_id)
+        .where(Visit.person_id == person_id, Visit.visited_on >= since, Visit.undone_at.is_(None))
+        .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(limit)
+    )).all()
+    return [(v, name) for v, name in rows]
+
+
+async def recent_concerns(session: AsyncSession, person_id: int, since: dt.datetime, limit: int
+                          ) -> Sequence[Concern]:
+    return (await session.scalars(
+        select(Concern).where(Concern.reporter_id == person_id, Concern.created_at >= since)
+        .order_by(Concern.created_at.desc()).limit(limit)
+    )).all()
+
+
+async def open_concerns(session: AsyncSession, held: Sequence[Held], limit: int) -> Sequence[tuple[Concern, str]]:
+    """Open concerns of the villages the roles cover: urgent first, then nearest due."""
+    village = OrgUnit
+    rows = (await session.execute(
+        select(Concern, village.name).join(village, village.id == Concern.village_id)
+        .where(Concern.status != ConcernStatus.CLOSED, covers_area(held, village.path))
+        .order_by((Concern.urgency == Urgency.URGENT).desc(), Concern.due_at).limit(limit)
+    )).all()
+    return [(c, name) for c, name in rows]
+
+
+async def upcoming_meetings(session: AsyncSession, held: Sequence[Held], now: dt.datetime, limit: int
+                            ) -> Sequence[tuple[Meeting, str]]:
+    """Planned meetings of the teams in the person's area."""
+    team = OrgUnit
+    rows = (await session.execute(
+        select(Meeting, team.name).join(team, team.id == Meeting.team_id)
+        .where(Meeting.status == MeetingStatus.PLANNED, Meeting.starts_at >= now, covers_area(held, team.path))
+        .order_by(Meeting.starts_at).limit(limit)
+    )).all()
+    return [(m, name) for m, name in rows]

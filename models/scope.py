@@ -1,0 +1,68 @@
+"""What a person's roles cover: the units under the units they hold a role in."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import Role, UnitKind
+from models.tables import Membership, OrgUnit
+
+LEADER_ROLES = {Role.GROUP_LEADER, Role.TEAM_LEADER, Role.TEAM_DEPUTY, Role.CHI_BO_SECRETARY}
+COMMUNE_ROLES = {Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY, Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class Held:
+    role: Role
+    unit: OrgUnit
+
+
+async def roles(session: AsyncSession, person_id: int) -> Sequence[Held]:
+    rows = (await session.execute(
+        select(Membership.role, OrgUnit).join(OrgUnit, OrgUnit.id == Membership.unit_id)
+        .where(Membership.person_id == person_id, Membership.ended_at.is_(None))
+        .order_by(OrgUnit.depth.desc())
+    )).all()
+    return [Held(role, unit) for role, unit in rows]
+
+
+def covers(held: Sequence[Held], column: ColumnElement[str]) -> ColumnElement[bool]:
+    """SQL condition: `column` (a unit path) lies under one of the units held."""
+    paths = {h.unit.path for h in held}
+    return or_(*(column.startswith(p) for p in paths)) if paths else false()
+
+
+def area_paths(held: Sequence[Held]) -> set[str]:
+    """Unit paths widened to the village: a team's or nhóm's leaders see their whole village."""
+    paths = set()
+    for h in held:
+        parts = h.unit.path.strip("/").split("/")
+        drop = {UnitKind.TEAM: 1, UnitKind.NHOM: 2}.get(h.unit.kind, 0)
+        paths.add("/" + "/".join(parts[:len(parts) - drop]) + "/")
+    return paths
+
+
+def covers_area(held: Sequence[Held], column: ColumnElement[str]) -> ColumnElement[bool]:
+    paths = area_paths(held)
+    return or_(*(column.startswith(p) for p in paths)) if paths else false()
+
+
+def commune_id(held: Sequence[Held]) -> int | None:
+    """The commune of the person's roles (the second-level id on any unit path under a province)."""
+    for h in held:
+        ids = [int(p) for p in h.unit.path.strip("/").split("/") if p]
+        if h.unit.kind == UnitKind.COMMUNE:
+            return h.unit.id
+        if len(ids) >= 2:
+            return ids[1]
+    return None
+
+
+def is_leader(held: Sequence[Held]) -> bool:
+    return any(h.role in LEADER_ROLES - {Role.GROUP_LEADER} for h in held)
+
+
+def is_commune_role(held: Sequence[Held]) -> bool:
+    return any(h.role in COMMUNE_ROLES for h in held)

@@ -1,0 +1,47 @@
+"""Recording household visits, and undoing one within the grace period."""
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import audit
+from models.enums import Channel, VisitPurpose
+from models.tables import Household, OrgUnit, Visit
+
+UNDO_WINDOW = dt.timedelta(minutes=10)
+
+
+async def record_visit(
+    session: AsyncSession, *, person_id: int, household: Household, visited_on: dt.date,
+    purpose: VisitPurpose, note: str | None, channel: Channel | None, now: dt.datetime,
+) -> Visit:
+    nhom = await session.get(OrgUnit, household.nhom_id)
+    visit = Visit(household_id=household.id, person_id=person_id, nhom_id=household.nhom_id,
+                  village_id=household.village_id, commune_id=household.commune_id,
+                  visited_on=visited_on, purpose=purpose, note=note, channel=channel, created_at=now)
+    session.add(visit)
+    if household.last_visited_on is None or visited_on > household.last_visited_on:
+        household.last_visited_on = visited_on
+    await session.flush()
+    audit.record(session, "record_visit", "visit", visit.id, actor_id=person_id,
+                 actor_label=f"person:{person_id}", details={"household_id": household.id,
+                                                             "nhom": nhom.name if nhom else None})
+    return visit
+
+
+async def undo_visit(session: AsyncSession, *, person_id: int, visit_id: int, now: dt.datetime) -> Visit | None:
+    """The visit marked undone, or None when it is not the person's or the window has passed."""
+    visit = await session.get(Visit, visit_id)
+    if visit is None or visit.person_id != person_id or visit.undone_at is not None:
+        return None
+    if now - visit.created_at > UNDO_WINDOW:
+        return None
+    visit.undone_at = now
+    await session.flush()
+    household = await session.get(Household, visit.household_id)
+    if household is not None:
+        household.last_visited_on = await session.scalar(
+            select(func.max(Visit.visited_on)).where(Visit.household_id == household.id, Visit.undone_at.is_(None)))
+    audit.record(session, "undo_visit", "visit", visit.id, actor_id=person_id, actor_label=f"person:{person_id}")
+    return visit

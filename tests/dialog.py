@@ -1,0 +1,48 @@
+"""A scripted chat against the real engine and a real database: one session per message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.engine import Env, handle
+from handlers.types import Incoming, Reply, render_numbered
+from models.enums import Channel
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Chat:
+    sessions: async_sessionmaker[AsyncSession]
+    user_id: str
+    channel: Channel = Channel.TERMINAL
+    now: dt.datetime = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)  # 9:00 in Hà Nội
+    env: Env = field(default_factory=lambda: Env(tz=ZoneInfo("Asia/Ho_Chi_Minh")))
+    last: list[Reply] = field(default_factory=list)
+
+    async def say(self, text: str = "", *, choice: str | None = None, photo: str | None = None,
+                  message_id: str | None = None) -> list[Reply]:
+        incoming = Incoming(channel=self.channel, chat_id=self.user_id, user_id=self.user_id, text=text,
+                            choice=choice, photo=photo, message_id=message_id or f"m{next(_ids)}",
+                            display_name="Tester")
+        async with self.sessions() as session:
+            self.last = await handle(session, incoming, self.env, self.now)
+            await session.commit()
+        return self.last
+
+    @property
+    def screen(self) -> str:
+        return "\n\n".join(render_numbered(r) for r in self.last)
+
+    def option_number(self, words: str) -> str:
+        """The number shown for the option whose label contains `words`."""
+        options = self.last[-1].options
+        for index, option in enumerate(options, 1):
+            if words.lower() in option.label.lower():
+                return str(index)
+        raise AssertionError(f"no option {words!r} in:\n{self.screen}")
