@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from babel import Locale
+
 from bot.i18n import _, use_locale
 from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Step
 from handlers.types import Option, Reply
 from models import audit
 
-LANGUAGES = (("vi", "Tiếng Việt"), ("en", "English"))  # each shown in its own language
+LOCALES = ("vi", "en")
+
+
+def endonym(code: str) -> str:
+    """A language's name in that language (Tiếng Việt, English), so anyone can find their own."""
+    name = Locale.parse(code).display_name or code
+    return name[:1].upper() + name[1:]
 
 
 async def ask(ctx: Ctx) -> Prompt:
-    return Prompt(_("🌐 Chọn ngôn ngữ:"), tuple(Option(f"l:{code}", name) for code, name in LANGUAGES), columns=2)
+    return Prompt(_("🌐 Chọn ngôn ngữ:"), tuple(Option(f"l:{code}", endonym(code)) for code in LOCALES), columns=2)
 
 
 async def accept(ctx: Ctx, answer: Answer) -> None:

@@ -1,5 +1,6 @@
 """The `gandan` command end to end on a real SQLite file: setup, invite, units, db."""
 
+import io
 import re
 import sqlite3
 from pathlib import Path
@@ -32,7 +33,8 @@ def count(db: Path, table: str) -> int:
 
 def test_help_on_every_command(capsys, db_file):
     for argv in (["--help"], ["run", "--help"], ["setup", "commune", "--help"], ["import", "roster", "--help"],
-                 ["import", "households", "--help"], ["invite", "--help"], ["units", "--help"], ["db", "--help"]):
+                 ["import", "households", "--help"], ["invite", "--help"], ["units", "--help"], ["db", "--help"],
+                 ["chat", "--help"], ["demo", "--help"]):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
         assert exit_info.value.code == 0
@@ -92,10 +94,13 @@ def test_db_commands(capsys, db_file):
     assert main(["db", "current"]) == 0
 
 
-def test_run_without_tokens_prepares_the_database_and_says_what_next(capsys, db_file):
+def test_run_without_tokens_builds_the_demo_and_chats_in_the_terminal(capsys, db_file, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\n/thoat\n"))
     assert main(["run"]) == 0
     out = capsys.readouterr().out
+    assert "Chọn việc cần làm" in out and "📝 Ghi thăm hộ — chọn hộ đã thăm" in out
     assert "gandan setup commune" in out
+    assert count(db_file, "households") >= 250
     assert db_file.exists()
 
 

@@ -1,0 +1,63 @@
+"""`gandan chat`: talk to the bot in the terminal as one person of the roster."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+
+from bot.app import App, open_app
+from bot.channels.terminal import TerminalChannel
+from bot.i18n import _
+from bot.settings import Settings
+from handlers.engine import Env
+from models.demo import find_demo
+from models.identities import find_people, terminal_identity
+from models.tables import Person
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("chat", help=_("trò chuyện với bot ngay trên cửa sổ lệnh"),
+                            description=_("Trò chuyện với bot trên cửa sổ lệnh với tư cách một người trong danh "
+                                          "sách; các lựa chọn hiện thành dòng đánh số, gõ số để chọn."))
+    parser.add_argument("--as", dest="as_person", metavar=_("sđt_hoặc_tên"),
+                        help=_("số điện thoại hoặc họ tên của người muốn đóng vai (mặc định: thành viên mẫu)"))
+    parser.set_defaults(func=chat_command)
+
+
+async def chat_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_app(settings) as app:
+        async with app.sessions() as session:
+            if args.as_person:
+                people = await find_people(session, args.as_person)
+                if not people:
+                    print(_("Không tìm thấy ai theo “{query}”.").format(query=args.as_person))
+                    return 2
+                if len(people) > 1:
+                    print(_("“{query}” khớp nhiều người; chọn một bằng số điện thoại:").format(query=args.as_person))
+                    for person in people:
+                        print(f"  {person.phone or '-'}  {person.full_name}")
+                    return 2
+                person_id = people[0].id
+            else:
+                demo = await find_demo(session)
+                if demo is None or demo.member_id is None:
+                    print(_("Chưa có xã mẫu. Chạy gandan demo, hoặc chọn người bằng "
+                            "gandan chat --as <số điện thoại hoặc tên>."))
+                    return 2
+                person_id = demo.member_id
+        return await chat_as(app, person_id)
+
+
+async def chat_as(app: App, person_id: int, *, lines: Iterable[str] | None = None) -> int:
+    """Opens the terminal chat as the person (their terminal identity is made on first use)."""
+    async with app.sessions() as session:
+        person = await session.get(Person, person_id)
+        assert person is not None
+        identity = await terminal_identity(session, person)
+        await session.commit()
+    print(_("Đang trò chuyện với Gần Dân với tư cách {name}. Gõ số để chọn; /thoat để thoát.").format(
+        name=person.full_name))
+    channel = TerminalChannel(app.sessions, Env(tz=app.settings.tz, default_locale=app.settings.default_locale),
+                              identity, lines=lines, display_name=person.full_name)
+    await channel.run(first="/menu")
+    return 0

@@ -1,0 +1,41 @@
+"""Chat identities made on the command line: who a terminal chat speaks as."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import Channel
+from models.tables import ChatIdentity, Person
+from models.text import fold, normalize_phone
+
+MAX_MATCHES = 20
+
+
+async def terminal_identity(session: AsyncSession, person: Person) -> ChatIdentity:
+    """The person's terminal identity, created on first use so the engine recognises them."""
+    external_id = f"person-{person.id}"
+    identity = await session.scalar(
+        select(ChatIdentity).where(ChatIdentity.channel == Channel.TERMINAL, ChatIdentity.external_id == external_id))
+    if identity is None:
+        identity = ChatIdentity(person_id=person.id, channel=Channel.TERMINAL, external_id=external_id,
+                                chat_id=external_id, display_name=person.full_name)
+        session.add(identity)
+        await session.flush()
+    return identity
+
+
+async def find_people(session: AsyncSession, query: str) -> list[Person]:
+    """People by phone (any common spelling, exact) or by name (diacritics ignored, exact name first)."""
+    phone = normalize_phone(query)
+    if phone is not None:
+        return list(await session.scalars(select(Person).where(Person.phone == phone)))
+    key = fold(query)
+    if not key:
+        return []
+    exact = list(await session.scalars(select(Person).where(Person.name_key == key).order_by(Person.id)))
+    if exact:
+        return exact
+    return list(await session.scalars(
+        select(Person).where(Person.name_key.contains(key, autoescape=True))
+        .order_by(Person.name_key, Person.id).limit(MAX_MATCHES)))
