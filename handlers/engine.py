@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _, current_locale, use_locale
-from handlers import menu
+from handlers import groups, menu
 from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay
-from handlers.matching import match_option, parse_command
+from handlers.matching import is_label, match_option, parse_command
 from handlers.registry import FLOWS
 from handlers.types import Incoming, Option, Reply
 from models import conversations
@@ -61,6 +61,8 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
     text = ctx.incoming.text.strip()
     command = parse_command(text) if not ctx.incoming.choice else None
     name, arg = command if command else ("", "")
+    if ctx.incoming.is_group:
+        return await groups.handle_group(ctx, name, text)
 
     if name in CANCEL:
         had_flow = ctx.state.flow is not None
@@ -108,8 +110,12 @@ def offered(ctx: Ctx) -> list[Option]:
 
 def _picked(ctx: Ctx, text: str) -> Option | None:
     options = offered(ctx)
-    if ctx.incoming.choice is not None:
-        return next((o for o in options if o.key == ctx.incoming.choice), None)
+    choice = ctx.incoming.choice
+    if choice is not None:
+        if choice.startswith("#") and choice[1:].isdigit():  # a key too long for callback data
+            index = int(choice[1:])
+            return options[index] if index < len(options) else None
+        return next((o for o in options if o.key == choice), None)
     return match_option(options, text)
 
 
@@ -157,8 +163,10 @@ async def _continue(ctx: Ctx, flow: Flow, text: str, was_command: bool) -> list[
         return [await _ask(ctx, flow, _("Tin nhắn quá dài ({count} ký tự).").format(count=len(text)))]
     answer = Answer(option=option if (option or not step.free_text) else None, text=text,
                     photo=ctx.incoming.photo)
-    if step.free_text and option is not None and not ctx.incoming.choice and not text.strip().isdigit():
-        # Typed words that happen to resemble an option label are still the person's text.
+    if (step.free_text and option is not None and not ctx.incoming.choice and not text.strip().isdigit()
+            and not is_label(option, text)):
+        # Typed words that happen to resemble an option label are still the person's text
+        # (but typing the whole label, e.g. "Bỏ qua", chooses it).
         answer = Answer(option=None, text=text, photo=ctx.incoming.photo)
     history = list(ctx.data.get("_history", []))
     try:

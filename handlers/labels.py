@@ -2,7 +2,7 @@
 
 from bot.i18n import LazyString, __
 from models.enums import (
-    CloseReason, ConcernCategory, ConcernStatus, Role, UnitKind, Urgency, VisitPurpose,
+    CloseReason, ConcernCategory, ConcernStatus, GroupPurpose, Role, UnitKind, Urgency, VisitPurpose,
 )
 
 ROLE_LABELS: dict[Role, LazyString] = {
@@ -65,4 +65,11 @@ CLOSE_REASON_LABELS: dict[CloseReason, LazyString] = {
     CloseReason.NOT_COMPETENT: __("Không thuộc thẩm quyền"),
     CloseReason.DUPLICATE: __("Trùng lặp"),
     CloseReason.WITHDRAWN: __("Người dân rút lại"),
+}
+
+GROUP_PURPOSE_LABELS: dict[GroupPurpose, LazyString] = {
+    GroupPurpose.CHI_BO: __("Nhóm chi bộ"),
+    GroupPurpose.TEAM: __("Nhóm Tổ Dân vận"),
+    GroupPurpose.NHOM: __("Nhóm thành viên"),
+    GroupPurpose.KHOI_DAN_VAN: __("Nhóm Khối dân vận xã"),
 }

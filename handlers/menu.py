@@ -11,7 +11,8 @@ from models.visits import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language"}
 VIEW_ENTRIES = {"m:households": views.my_households, "m:reports": views.my_reports,
-                "m:meetings": views.meetings, "m:open": views.open_concerns}
+                "m:meetings": views.meetings, "m:open": views.open_concerns, "m:unreachable": views.unreachable}
+LEADER_ONLY = {"m:open", "m:unreachable"}
 
 
 async def main_menu(ctx: Ctx) -> Prompt:
@@ -25,6 +26,7 @@ async def main_menu(ctx: Ctx) -> Prompt:
     ]
     if scope.is_leader(held) or scope.is_commune_role(held):
         options.append(Option("m:open", _("📂 Ý kiến đang mở")))
+        options.append(Option("m:unreachable", _("📵 Chưa liên lạc được")))
     options.append(Option("m:lang", _("🌐 Ngôn ngữ")))
     return Prompt(_("Chọn việc cần làm:"), tuple(options), columns=2)
 
@@ -47,7 +49,7 @@ async def act(ctx: Ctx, key: str) -> str | list[Reply]:
     if key in FLOW_ENTRIES:
         return FLOW_ENTRIES[key]
     if key in VIEW_ENTRIES:
-        if key == "m:open":
+        if key in LEADER_ONLY:
             held = await scope.roles(ctx.session, ctx.person.id)
             if not (scope.is_leader(held) or scope.is_commune_role(held)):
                 return [Reply(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))]

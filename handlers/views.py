@@ -68,3 +68,14 @@ async def open_concerns(ctx: Ctx) -> list[Reply]:
             flag=flag, reference=concern.reference, category=CATEGORY_LABELS[concern.category], village=village,
             due=format_short_date(due), overdue=overdue, status=STATUS_LABELS[concern.status]))
     return [Reply("\n".join(lines))]
+
+
+async def unreachable(ctx: Ctx) -> list[Reply]:
+    held = await scope.roles(ctx.session, ctx.person.id)
+    rows = await reports.unreachable_people(ctx.session, held, LIST_LIMIT)
+    if not rows:
+        return [Reply(_("📵 Mọi người đều nhận được tin nhắn của bot."))]
+    lines = [_("📵 Không gửi được tin cho (đã chặn bot hoặc xóa tài khoản):")]
+    lines += [f"• {name} — {channel.value.capitalize()} — {format_short_date(at.astimezone(ctx.tz).date())}"
+              for name, channel, at in rows]
+    return [Reply("\n".join(lines))]

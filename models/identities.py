@@ -1,8 +1,10 @@
-"""Chat identities made on the command line: who a terminal chat speaks as."""
+"""Chat identities: who a terminal chat speaks as, and who can no longer be reached."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Channel
@@ -39,3 +41,13 @@ async def find_people(session: AsyncSession, query: str) -> list[Person]:
     return list(await session.scalars(
         select(Person).where(Person.name_key.contains(key, autoescape=True))
         .order_by(Person.name_key, Person.id).limit(MAX_MATCHES)))
+
+
+async def mark_unreachable(session: AsyncSession, channel: Channel, user_id: str, reason: str,
+                           now: dt.datetime) -> None:
+    """The platform refused delivery for good (blocked bot): stop trying and let leaders see it."""
+    await session.execute(
+        update(ChatIdentity).where(ChatIdentity.channel == channel, ChatIdentity.external_id == user_id,
+                                   ChatIdentity.unreachable_at.is_(None))
+        .values(unreachable_at=now, unreachable_reason=reason[:200])
+    )

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import ConcernStatus, MeetingStatus, Urgency
+from models.enums import Channel, ConcernStatus, MeetingStatus, Urgency
 from models.scope import Held, covers_area
-from models.tables import Concern, Household, Meeting, OrgUnit, Visit
+from models.tables import ChatIdentity, Concern, Household, Meeting, Membership, OrgUnit, Person, Visit
 
 
 async def recent_visits(session: AsyncSession, person_id: int, since: dt.date, limit: int
@@ -50,3 +50,18 @@ async def upcoming_meetings(session: AsyncSession, held: Sequence[Held], now: dt
         .order_by(Meeting.starts_at).limit(limit)
     )).all()
     return [(m, name) for m, name in rows]
+
+
+async def unreachable_people(session: AsyncSession, held: Sequence[Held], limit: int
+                             ) -> Sequence[tuple[str, Channel, dt.datetime]]:
+    """People in the leader's area whom a platform refused to reach (e.g. they blocked the bot)."""
+    rows = (await session.execute(
+        select(Person.full_name, ChatIdentity.channel, ChatIdentity.unreachable_at).distinct()
+        .join(ChatIdentity, ChatIdentity.person_id == Person.id)
+        .join(Membership, Membership.person_id == Person.id)
+        .join(OrgUnit, OrgUnit.id == Membership.unit_id)
+        .where(ChatIdentity.unreachable_at.is_not(None), Membership.ended_at.is_(None),
+               covers_area(held, OrgUnit.path))
+        .order_by(Person.full_name).limit(limit)
+    )).all()
+    return [(name, channel, at) for name, channel, at in rows]

@@ -24,12 +24,13 @@ class Chat:
     now: dt.datetime = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)  # 9:00 in Hà Nội
     env: Env = field(default_factory=lambda: Env(tz=ZoneInfo("Asia/Ho_Chi_Minh")))
     last: list[Reply] = field(default_factory=list)
+    chat_id: str | None = None  # a group's id; None for the private chat with user_id
 
     async def say(self, text: str = "", *, choice: str | None = None, photo: str | None = None,
                   message_id: str | None = None) -> list[Reply]:
-        incoming = Incoming(channel=self.channel, chat_id=self.user_id, user_id=self.user_id, text=text,
-                            choice=choice, photo=photo, message_id=message_id or f"m{next(_ids)}",
-                            display_name="Tester")
+        incoming = Incoming(channel=self.channel, chat_id=self.chat_id or self.user_id, user_id=self.user_id,
+                            text=text, choice=choice, photo=photo, message_id=message_id or f"m{next(_ids)}",
+                            display_name="Tester", is_group=self.chat_id is not None)
         async with self.sessions() as session:
             self.last = await handle(session, incoming, self.env, self.now)
             await session.commit()
