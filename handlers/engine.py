@@ -84,7 +84,10 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
             return await _back(ctx, FLOWS[ctx.state.flow])
         return [await _menu_or_stranger(ctx, "")]
     if command:
-        return [await _menu_or_stranger(ctx, _("Không có lệnh /{name}.").format(name=name))]
+        notice = _("Không có lệnh /{name}.").format(name=name)
+        if ctx.state.flow:  # keep the step: showing the menu here left its numbers to the step
+            return [await _ask(ctx, FLOWS[ctx.state.flow], notice)]
+        return [await _menu_or_stranger(ctx, notice)]
     if ctx.state.flow:
         return await _continue(ctx, FLOWS[ctx.state.flow], text, False)
     return await _top_level(ctx, text)

@@ -58,7 +58,8 @@ async def accept_household(ctx: Ctx, answer: Answer) -> Household | None:
             return household
         return None
     query = answer.text.strip()
-    if len(query) < 2 or query.isdigit():
+    # Emoji or punctuation alone would search for nothing: ask again like for a too short query.
+    if len(query) < 2 or query.isdigit() or not any(ch.isalnum() for ch in query):
         raise Invalid(_("Hãy chọn một số trong danh sách, hoặc gõ ít nhất 2 chữ để tìm."))
     if len(query) > 60:
         raise Invalid(_("Từ tìm kiếm quá dài."))

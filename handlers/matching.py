@@ -40,6 +40,11 @@ def match_option(options: list[Option], text: str) -> Option | None:
     return words[0] if len(words) == 1 else None
 
 
+def is_label(option: Option, text: str) -> bool:
+    """The whole label typed (diacritics, case and icons aside), not merely a word of it."""
+    return fold(_strip_icons(option.label)) == fold(text).strip(" .")
+
+
 def _strip_icons(label: str) -> str:
     return "".join(ch for ch in label if unicodedata.category(ch)[0] in "LNZP").strip()
 

@@ -88,7 +88,10 @@ async def accept_phone(ctx: Ctx, answer: Answer) -> None:
 async def finish(ctx: Ctx) -> list[Reply]:
     if ctx.data.get("declined"):
         return [Reply(_("Đã hủy. Bạn có thể gửi lại mã mời bất cứ lúc nào."))]
-    invite = await _invite(ctx)  # checked again: it may have expired or been used meanwhile
+    try:
+        invite = await _invite(ctx)  # checked again: it may have expired or been used meanwhile
+    except Invalid as error:  # finish runs outside the step's Invalid handling: answer here
+        return [Reply(str(error))]
     incoming = ctx.incoming
     try:
         person = await join(ctx.session, invite, channel=incoming.channel, user_id=incoming.user_id,

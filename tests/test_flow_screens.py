@@ -1,0 +1,169 @@
+"""The read-only screens of the main menu, the leader's extra entry, and switching language."""
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from bot.i18n import translations
+from models import units
+from models.enums import ConcernStatus, MeetingStatus, UnitKind, VisitPurpose
+from models.tables import AuditLog, Concern, Meeting, Person, Visit
+from tests.dialog import Chat
+from tests.world import build_world
+
+MENU_LABELS = ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠 Hộ tôi phụ trách", "📋 Báo cáo của tôi",
+               "📅 Lịch họp", "🌐 Ngôn ngữ"]
+LEADER_LABELS = [*MENU_LABELS[:5], "📂 Ý kiến đang mở"]  # then other leader entries, then the language
+
+
+def labels(chat: Chat) -> list[str]:
+    return [o.label for o in chat.last[-1].options]
+
+
+async def open_screen(chat: Chat, label: str) -> str:
+    await chat.say("/menu")
+    await chat.say(chat.option_number(label))
+    assert len(chat.last) == 2 and chat.last[-1].text == "Chọn việc cần làm:"  # the screen, then the menu
+    return chat.last[0].text
+
+
+async def test_my_households_oldest_visit_first(session, sessions):
+    await build_world(session)
+    chat = Chat(sessions, "member")
+    assert await open_screen(chat, "Hộ tôi phụ trách") == "\n".join([
+        "🏠 Hộ bạn phụ trách (8 hộ, lâu chưa thăm nhất ở trên):",
+        "1. Hoàng Văn Nam — Xóm Giữa, Thôn Đồng Tâm — chưa thăm",
+        "2. Nguyễn Văn Hùng — Xóm Trại, Thôn Đồng Tâm — chưa thăm",
+        "3. Đặng Văn Tâm — Xóm Trại, Thôn Đồng Tâm — 1/8/2026",
+        "4. Lê Văn Đức — Xóm Đồng, Thôn Đồng Tâm — 1/9/2026",
+        "5. Phạm Thị Hoa — Xóm Trại, Thôn Đồng Tâm — 15/10/2026",
+        "6. Vũ Thị Mai — Xóm Đồng, Thôn Đồng Tâm — 1/11/2026",
+        "7. Bùi Thị Thu — Xóm Giữa, Thôn Đồng Tâm — 10/11/2026",
+        "8. Trần Thị Lan — Xóm Giữa, Thôn Đồng Tâm — 20/11/2026",
+    ])
+    assert "Ngô Văn Xa" not in chat.screen
+    leader = Chat(sessions, "leader")
+    assert await open_screen(leader, "Hộ tôi phụ trách") == "Bạn chưa được giao hộ nào."
+
+
+async def test_my_reports_of_the_last_thirty_days(session, sessions):
+    world = await build_world(session)
+    chat = Chat(sessions, "member")
+    assert await open_screen(chat, "Báo cáo của tôi") == "30 ngày qua bạn chưa ghi lượt thăm hay ý kiến nào."
+
+    for line in ["/menu", "1", "1", "1", "1"]:  # Nam today, propaganda
+        await chat.say(line)
+    for line in ["/menu", "1", "Nguyễn Văn Hùng", "hôm qua", "Thăm hỏi", "1"]:
+        await chat.say(line)
+    for line in ["/menu", "1", "Đặng Văn Tâm", "1", "1"]:  # undone: not in the report
+        await chat.say(line)
+    await chat.say("Hoàn tác")
+    for line in ["/menu", "2", "Đất đai", "Tranh chấp lối đi chung giữa hai hộ", "1", "1"]:
+        await chat.say(line)
+    for line in ["/menu", "2", "Môi trường", "Rác thải đổ ra mương", "Khẩn", "Ẩn danh"]:
+        await chat.say(line)
+    async with sessions() as s:
+        session_concerns = (await s.scalars(select(Concern).order_by(Concern.id))).all()
+        (await s.get(Concern, session_concerns[1].id)).status = ConcernStatus.IN_PROGRESS
+        old = chat.now - dt.timedelta(days=31)
+        s.add(Visit(household_id=world.households[2].id, person_id=world.member.id, nhom_id=world.nhom.id,
+                    village_id=world.village.id, commune_id=world.commune.id, visited_on=old.date(),
+                    purpose=VisitPurpose.MEDIATE, created_at=old))
+        s.add(Concern(reference="PA-2026-00099", commune_id=world.commune.id, village_id=world.village.id,
+                      reporter_id=world.member.id, category="land", urgency="normal", description="cũ",
+                      due_at=old, created_at=old, updated_at=old))
+        await s.commit()
+
+    assert await open_screen(chat, "Báo cáo của tôi") == "\n".join([
+        "📋 Báo cáo của tôi (30 ngày qua)",
+        "Lượt thăm: 2",
+        "• 24/11/2026 Hoàng Văn Nam — Tuyên truyền chủ trương, chính sách",
+        "• 23/11/2026 Nguyễn Văn Hùng — Thăm hỏi, động viên",
+        "Ý kiến, kiến nghị: 2",
+        "• PA-2026-00001 Đất đai — Mới tiếp nhận",
+        "• PA-2026-00002 Môi trường, vệ sinh — Đang giải quyết",
+    ])
+    # someone else's report is their own
+    leader = Chat(sessions, "leader")
+    assert await open_screen(leader, "Báo cáo của tôi") == "30 ngày qua bạn chưa ghi lượt thăm hay ý kiến nào."
+
+
+async def test_meetings(session, sessions):
+    world = await build_world(session)
+    chat = Chat(sessions, "member")
+    assert await open_screen(chat, "Lịch họp") == "📅 Chưa có lịch họp giao ban sắp tới."
+
+    other_village = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Bắc", world.commune)
+    other_team = await units.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Bắc", other_village)
+    session.add_all([
+        Meeting(team_id=world.team.id, starts_at=dt.datetime(2026, 11, 28, 12, 30, tzinfo=dt.UTC),
+                place="Nhà văn hóa thôn"),
+        Meeting(team_id=world.team.id, starts_at=chat.now - dt.timedelta(days=1)),  # past
+        Meeting(team_id=world.team.id, starts_at=chat.now + dt.timedelta(days=2), status=MeetingStatus.CANCELLED),
+        Meeting(team_id=other_team.id, starts_at=chat.now + dt.timedelta(days=3)),  # another village
+    ])
+    await session.commit()
+    expected = ("📅 Lịch họp sắp tới:\n"
+                "• ngày 28 tháng 11 năm 2026 lúc 19:30 — Tổ Dân vận cộng đồng thôn Đồng Tâm, Nhà văn hóa thôn")
+    assert await open_screen(chat, "Lịch họp") == expected
+    leader = Chat(sessions, "leader")
+    assert await open_screen(leader, "Lịch họp") == expected
+
+
+async def test_only_leaders_see_open_concerns(session, sessions):
+    await build_world(session)
+    member, leader = Chat(sessions, "member"), Chat(sessions, "leader")
+    await member.say("/menu")
+    assert labels(member) == MENU_LABELS
+    assert "📂 Ý kiến đang mở" not in member.screen
+    await member.say(choice="m:open")  # a forged or old button
+    assert member.last[0].text == "Mục này dành cho tổ trưởng và lãnh đạo xã."
+    await leader.say("/menu")
+    assert labels(leader)[:6] == LEADER_LABELS and labels(leader)[-1] == "🌐 Ngôn ngữ"
+    assert await open_screen(leader, "Ý kiến đang mở") == "📂 Không có ý kiến nào đang mở."
+
+    for line in ["/menu", "2", "Đất đai", "Tranh chấp lối đi chung giữa hai hộ", "1", "1"]:
+        await member.say(line)
+    for line in ["/menu", "2", "Môi trường", "Rác thải đổ ra mương", "Khẩn", "Ẩn danh"]:
+        await member.say(line)
+    assert await open_screen(leader, "Ý kiến đang mở") == "\n".join([
+        "📂 Ý kiến đang mở (khẩn trước, gần hạn trước):",
+        "• ‼ PA-2026-00002 Môi trường, vệ sinh — Thôn Đồng Tâm — hạn 27/11/2026 — Mới tiếp nhận",
+        "• PA-2026-00001 Đất đai — Thôn Đồng Tâm — hạn 24/12/2026 — Mới tiếp nhận",
+    ])
+    leader.now += dt.timedelta(days=5)
+    text = await open_screen(leader, "Ý kiến đang mở")
+    assert "• ‼ PA-2026-00002 Môi trường, vệ sinh — Thôn Đồng Tâm — hạn 27/11/2026 (quá hạn) — Mới tiếp nhận" in text
+
+
+async def test_switching_to_english_and_back(session, sessions):
+    world = await build_world(session)
+    chat = Chat(sessions, "member")
+    await chat.say("/menu")
+    await chat.say(chat.option_number("Ngôn ngữ"))
+    assert chat.screen == "🌐 Chọn ngôn ngữ:\n\n1. Tiếng Việt\n2. English"
+    await chat.say("English")
+    english = translations("en").gettext
+    assert chat.last[0].text == english("Đã chuyển sang tiếng Việt.")
+    assert chat.last[-1].text == english("Chọn việc cần làm:")
+    assert labels(chat) == [english(label) for label in MENU_LABELS]
+    # whatever the catalog holds today, a translated entry is not the Vietnamese one
+    for message in ["Đã chuyển sang tiếng Việt.", "📝 Ghi thăm hộ", "Chọn việc cần làm:"]:
+        assert english(message) == message or english(message) != message
+    if english("📝 Ghi thăm hộ") != "📝 Ghi thăm hộ":
+        assert labels(chat)[0] != "📝 Ghi thăm hộ"
+    async with sessions() as s:
+        assert (await s.get(Person, world.member.id)).locale == "en"
+        [entry] = (await s.scalars(select(AuditLog).where(AuditLog.action == "set_language"))).all()
+        assert (entry.entity_id, entry.actor_id, entry.details) == (world.member.id, world.member.id, {"locale": "en"})
+
+    # later replies stay in English: the visit picker
+    await chat.say("1")
+    assert chat.last[-1].text.startswith(english("📝 Ghi thăm hộ — chọn hộ đã thăm:"))
+    await chat.say("/menu")
+    await chat.say(str(len(MENU_LABELS)))  # the language entry is last
+    await chat.say("Tiếng Việt")
+    assert chat.last[0].text == "Đã chuyển sang tiếng Việt."
+    assert labels(chat) == MENU_LABELS
+    async with sessions() as s:
+        assert (await s.get(Person, world.member.id)).locale == "vi"
