@@ -1,0 +1,214 @@
+"""The Zalo channel: updates in (webhook in production, long polling in development), replies out.
+
+Both modes end in `handle_update`: one chat's messages are handled one at a time and in order,
+redeliveries are no-ops (the engine remembers message ids), and every send goes through the
+runtime's retries; a 403 marks the person unreachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from functools import partial
+from typing import Any, TypeVar
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.runtime import (
+    RetryAfter, RetryPolicy, Transient, Unreachable, mark_unreachable, process, with_retries,
+)
+from bot.channels.zalo.client import BotInfo, ZaloClient, ZaloError
+from bot.channels.zalo.convert import UNSUPPORTED, Send, parse_update, to_incoming, to_sends, unsupported_reply
+from bot.i18n import use_locale
+from handlers.engine import Env
+from handlers.types import Incoming, Reply
+from models import conversations
+from models.base import utcnow
+from models.enums import Channel
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+MAX_BACKOFF = 60.0
+
+
+class ZaloChannel:
+    def __init__(self, client: ZaloClient, sessions: async_sessionmaker[AsyncSession], env: Env, *,
+                 webhook_secret: str | None = None, bot_names: tuple[str, ...] = (),
+                 policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 concurrency: int = 256, poll_timeout: int = 30, backoff: float = 1.0) -> None:
+        self.client = client
+        self.sessions = sessions
+        self.env = env
+        self.webhook_secret = webhook_secret
+        self.bot_names = bot_names
+        self.policy = policy
+        self.sleep = sleep
+        self.poll_timeout = poll_timeout
+        self.backoff = backoff
+        self._slots = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
+
+    async def connect(self) -> BotInfo:
+        """Checks the token (getMe) and learns the bot's names, to strip "@<bot>" from group messages."""
+        me = await self.client.get_me()
+        self.bot_names = tuple(dict.fromkeys(n for n in (*self.bot_names, me.display_name, me.account_name) if n))
+        return me
+
+    async def handle_update(self, payload: dict[str, Any]) -> None:
+        """One update, wrapped or not, handled to the end: engine, commit, replies sent."""
+        update = parse_update(payload)
+        if update is None:
+            log.info("zalo update without a message ignored")
+            return
+        message = update.message
+        incoming = to_incoming(update, self.bot_names)
+        async with self._turn(message.chat_id), self._slots:
+            if incoming is not None:
+                replies = await process(self.sessions, self.env, incoming)
+            elif update.event_name == UNSUPPORTED:
+                incoming = Incoming(channel=Channel.ZALO, chat_id=message.chat_id, user_id=message.user_id,
+                                    message_id=message.message_id or None, is_group=message.is_group)
+                replies = await self._unsupported(incoming)
+            else:
+                log.info("zalo event %s ignored", update.event_name)
+                return
+            await self.send(incoming, replies)
+
+    async def send(self, incoming: Incoming, replies: list[Reply]) -> None:
+        """Replies in order; stops at the first piece that cannot be delivered."""
+        for reply in replies:
+            for item in to_sends(reply):
+                try:
+                    await with_retries(partial(self._deliver, incoming.chat_id, item), self.policy, self.sleep)
+                except Unreachable as error:
+                    await self._unreachable(incoming, str(error))
+                    return
+                except (RetryAfter, Transient, ZaloError, ValueError) as error:
+                    log.warning("zalo send failed: chat=%s message=%s: %s", incoming.chat_id,
+                                incoming.message_id, error)
+                    return
+
+    async def webhook_handler(self, request: web.Request) -> web.Response:
+        """Zalo's POST: secret checked in constant time, answered at once, processed in the background."""
+        if not self._authorised(request.headers.get(SECRET_HEADER)):
+            log.warning("zalo webhook: wrong or missing secret token from %s", request.remote)
+            return web.json_response({"ok": False}, status=401)
+        try:
+            payload = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False}, status=400)
+        if not isinstance(payload, dict):
+            return web.json_response({"ok": False}, status=400)
+        await self.accept(payload)
+        return web.json_response({"ok": True})
+
+    async def accept(self, payload: dict[str, Any]) -> None:
+        """Schedules an update and returns at once (for `bot.web.Webhook(accept=…)` too)."""
+        task = asyncio.create_task(self._guarded(payload))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Development mode: getUpdates until `stop` is set; 408 is just an empty long poll."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                payload = await _until(stop, self.client.get_updates(self.poll_timeout))
+            except RetryAfter as error:
+                delay = error.seconds
+            except (Transient, Unreachable, ZaloError) as error:
+                failures += 1
+                delay = min(MAX_BACKOFF, self.backoff * 2 ** (failures - 1))
+                log.warning("zalo getUpdates failed (%s; a webhook set? polling needs none); retry in %.0fs",
+                            error, delay)
+            else:
+                failures = 0
+                if payload:
+                    await self._guarded(payload)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+
+    async def drain(self) -> None:
+        """Waits for webhook updates still being processed (at shutdown, and in tests)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _authorised(self, header: str | None) -> bool:
+        if not self.webhook_secret or header is None:
+            return False
+        return hmac.compare_digest(header.encode(), self.webhook_secret.encode())
+
+    async def _guarded(self, payload: dict[str, Any]) -> None:
+        try:
+            await self.handle_update(payload)
+        except Exception:
+            log.exception("zalo update failed")
+
+    async def _deliver(self, chat_id: str, item: Send) -> None:
+        if item.photo is not None:
+            await self.client.send_photo(chat_id, item.photo, item.text or None)
+        else:
+            await self.client.send_message(chat_id, item.text)
+
+    async def _unsupported(self, incoming: Incoming) -> list[Reply]:
+        """Content Zalo would not show us: a polite request for text, once per message, in their language."""
+        locale = self.env.default_locale
+        try:
+            async with self.sessions() as session:
+                key = f"{incoming.chat_id}:{incoming.message_id}"
+                if incoming.message_id and not await conversations.first_delivery(session, Channel.ZALO, key,
+                                                                                  utcnow()):
+                    return []
+                found = await conversations.identify(session, Channel.ZALO, incoming.user_id)
+                locale = (found[1].locale if found else None) or locale
+                await session.commit()
+        except Exception:
+            log.exception("zalo: could not record an unsupported message")
+        with use_locale(locale):
+            return [unsupported_reply()]
+
+    async def _unreachable(self, incoming: Incoming, reason: str) -> None:
+        if incoming.is_group:  # a group refusing us says nothing about the person who wrote
+            log.warning("zalo group %s refused a message: %s", incoming.chat_id, reason)
+            return
+        try:
+            await mark_unreachable(self.sessions, incoming, reason)
+        except Exception:
+            log.exception("zalo: could not mark chat %s unreachable", incoming.chat_id)
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, chat_id: str) -> AsyncIterator[None]:
+        """One message per chat at a time, in arrival order; the lock is dropped when nobody waits."""
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._waiting[chat_id] -= 1
+            if not self._waiting[chat_id]:
+                del self._waiting[chat_id], self._locks[chat_id]
+
+
+async def _until(stop: asyncio.Event, call: Coroutine[Any, Any, T]) -> T | None:
+    """The call's result, or None as soon as `stop` is set (the call is then cancelled)."""
+    task = asyncio.ensure_future(call)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return None if task.cancelled() else task.result()
