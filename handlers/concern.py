@@ -8,7 +8,7 @@ from handlers.household_picker import accept_household, ask_household
 from handlers.labels import CATEGORY_LABELS, URGENCY_LABELS
 from handlers.matching import has_letters
 from handlers.types import Option, Reply
-from models import scope
+from models import scope, units
 from models.concern_log import record_concern
 from models.enums import ConcernCategory, UnitKind, Urgency
 from models.tables import Household
@@ -98,19 +98,18 @@ async def finish(ctx: Ctx) -> list[Reply]:
     else:
         held = await scope.roles(ctx.session, ctx.person.id)
         home = next((h.unit for h in held if h.unit.kind in (UnitKind.NHOM, UnitKind.TEAM, UnitKind.VILLAGE)), None)
-        if home is None:
+        village = await units.ancestor(ctx.session, home, UnitKind.VILLAGE) if home else None
+        commune = await units.ancestor(ctx.session, home, UnitKind.COMMUNE) if home else None
+        if village is None or commune is None:
             return [Reply(_("Ý kiến ẩn danh cần gắn với một thôn; bạn chưa thuộc thôn nào. Hãy chọn một hộ."))]
-        parts = [int(p) for p in home.path.strip("/").split("/")]
-        drop = {UnitKind.NHOM: 2, UnitKind.TEAM: 1}.get(home.kind, 0)
-        village_id = parts[len(parts) - 1 - drop]
-        commune_id = scope.commune_id(held)
+        commune_id, village_id = commune.id, village.id
         nhom_id = home.id if home.kind == UnitKind.NHOM else None
     concern = await record_concern(
         ctx.session, reporter_id=ctx.person.id, commune_id=commune_id, village_id=village_id, nhom_id=nhom_id,
         household=household, several_households=bool(ctx.data.get("several")),
         category=ConcernCategory(ctx.data["category"]), urgency=Urgency(ctx.data["urgency"]),
         description=ctx.data["description"], photos=list(ctx.data.get("photos", [])),
-        channel=ctx.incoming.channel, now=ctx.now,
+        channel=ctx.incoming.channel, now=ctx.now, year=ctx.today.year,
     )
     due = concern.due_at.astimezone(ctx.tz).date()
     who = household.head_name if household else _("ẩn danh / nhiều hộ")

@@ -54,6 +54,8 @@ async def handle(session: AsyncSession, incoming: Incoming, env: Env, now: dt.da
     with use_locale(locale):
         replies = await _dispatch(ctx)
     state.updated_at = now
+    if state.flow:  # the 24 hours count from the last answer, not from the start
+        state.expires_at = now + conversations.FLOW_TTL
     return replies
 
 
@@ -75,6 +77,8 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
         return [Reply(_("Chào bạn! Bot này dành cho thành viên Tổ Dân vận cộng đồng.\n"
                         "Để tham gia, xin tổ trưởng một mã mời rồi gửi mã đó vào đây "
                         "(hoặc bấm đường dẫn mời)."))]
+    if name in HELP and ctx.state.flow:  # help keeps the step, so /quaylai still works after it
+        return [await _ask(ctx, FLOWS[ctx.state.flow], menu.help_text())]
     if name in MENU or name in HELP:
         conversations.clear_flow(ctx.state)
         notice = menu.help_text() if name in HELP else ""

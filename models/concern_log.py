@@ -45,9 +45,10 @@ async def next_number(session: AsyncSession, name: str) -> int:
 async def record_concern(
     session: AsyncSession, *, reporter_id: int, commune_id: int, village_id: int, nhom_id: int | None,
     household: Household | None, several_households: bool, category: ConcernCategory, urgency: Urgency,
-    description: str, photos: list[str], channel: Channel | None, now: dt.datetime,
+    description: str, photos: list[str], channel: Channel | None, now: dt.datetime, year: int | None = None,
 ) -> Concern:
-    year = now.year
+    """`year` is the local year of the report (1 January in Hà Nội is still 31 December in UTC)."""
+    year = year or now.year
     number = await next_number(session, f"concern:{year}")
     concern = Concern(
         reference=f"PA-{year}-{number:05d}", commune_id=commune_id, village_id=village_id, nhom_id=nhom_id,

@@ -16,20 +16,25 @@ class AlreadyLinked(Exception):
     """This chat account already belongs to another person."""
 
 
-async def match_person(session: AsyncSession, commune_id: int | None, full_name: str, phone: str | None
-                       ) -> Person | None:
-    """The roster person by phone, else the only one of that name in the commune."""
+async def match_person(session: AsyncSession, invite: InviteCode, channel: Channel, full_name: str,
+                       phone: str | None) -> Person | None:
+    """The roster person this invite is for, by phone or else by a unique name.
+
+    Only people who hold the invite's own role in the invite's unit, and have no account on this
+    channel yet, can be matched: knowing a leader's name or phone must not give their roles away.
+    """
+    linked = select(ChatIdentity.person_id).where(ChatIdentity.channel == channel)
+    candidates = (await session.scalars(
+        select(Person).join(Membership, Membership.person_id == Person.id)
+        .where(Membership.unit_id == invite.unit_id, Membership.role == invite.role,
+               Membership.ended_at.is_(None), Person.id.not_in(linked))
+    )).all()
     if phone:
-        person = await session.scalar(select(Person).where(Person.phone == phone))
-        if person is not None:
-            return person
-    if commune_id is None:
-        return None
-    found = (await session.scalars(select(Person).where(Person.commune_id == commune_id,
-                                                        Person.name_key == fold(full_name)))).all()
-    if len(found) == 1 and (not phone or found[0].phone in (None, phone)):
-        return found[0]
-    return None
+        by_phone = [p for p in candidates if p.phone == phone]
+        if by_phone:
+            return by_phone[0]
+    by_name = [p for p in candidates if p.name_key == fold(full_name) and (not phone or p.phone in (None, phone))]
+    return by_name[0] if len(by_name) == 1 else None
 
 
 async def join(
@@ -46,16 +51,16 @@ async def join(
     if person is None and invite.person_id:
         person = await session.get(Person, invite.person_id)
     if person is None:
-        person = await match_person(session, commune.id if commune else None, full_name, phone)
+        person = await match_person(session, invite, channel, full_name, phone)
+    taken = phone is not None and await session.scalar(select(Person.id).where(Person.phone == phone)) is not None
     if person is None:
-        person = Person(full_name=full_name, name_key=fold(full_name), phone=phone,
+        # A phone already on the roster for someone else is not copied: phones identify people.
+        person = Person(full_name=full_name, name_key=fold(full_name), phone=None if taken else phone,
                         commune_id=commune.id if commune else None, locale=locale, created_at=now)
         session.add(person)
         await session.flush()
-    elif phone and person.phone is None:
-        taken = await session.scalar(select(Person.id).where(Person.phone == phone))
-        if taken is None:
-            person.phone = phone
+    elif phone and person.phone is None and not taken:
+        person.phone = phone
     identity = await session.scalar(select(ChatIdentity).where(ChatIdentity.channel == channel,
                                                                ChatIdentity.external_id == user_id))
     if identity is not None and identity.person_id != person.id:

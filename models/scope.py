@@ -49,17 +49,6 @@ def covers_area(held: Sequence[Held], column: ColumnElement[str]) -> ColumnEleme
     return or_(*(column.startswith(p) for p in paths)) if paths else false()
 
 
-def commune_id(held: Sequence[Held]) -> int | None:
-    """The commune of the person's roles (the second-level id on any unit path under a province)."""
-    for h in held:
-        ids = [int(p) for p in h.unit.path.strip("/").split("/") if p]
-        if h.unit.kind == UnitKind.COMMUNE:
-            return h.unit.id
-        if len(ids) >= 2:
-            return ids[1]
-    return None
-
-
 def is_leader(held: Sequence[Held]) -> bool:
     return any(h.role in LEADER_ROLES - {Role.GROUP_LEADER} for h in held)
 

@@ -181,3 +181,18 @@ async def test_description_must_be_words_of_a_sensible_length(session, sessions)
     await chat.say("Khác")  # the label of a category, but here only four letters of text
     assert chat.screen == f"Hãy gõ nội dung bằng chữ (ít nhất 5 ký tự).\n\n{DESCRIPTION}"
     assert await concerns(sessions) == []
+
+
+async def test_the_reference_year_is_the_local_year(session, sessions):
+    import datetime as dt
+
+    await build_world(session)
+    chat = Chat(sessions, "member")
+    chat.now = dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.UTC)  # 00:30 on 1 January 2027 in Hà Nội
+    await chat.say("/menu")
+    await chat.say(chat.option_number("Ghi ý kiến"))
+    await chat.say("1")
+    await chat.say("Đường vào xóm bị sạt lở sau mưa")
+    await chat.say("1")
+    await chat.say("1")
+    assert "PA-2027-00001" in chat.screen

@@ -196,9 +196,13 @@ async def test_menu_and_help_work_mid_flow(session, sessions, flow, step):
     await chat.say("/help")
     assert chat.last[-1].text.startswith("Gần Dân giúp ghi thăm hộ và ý kiến của Nhân dân.\n")
     assert "/quaylai: quay lại bước trước · /huy: hủy việc đang làm · /menu: trang chính." in chat.last[-1].text
-    assert chat.last[-1].text.endswith(f"\n\n{MENU}")
+    assert chat.last[-1].text.endswith(f"\n\n{PROMPTS[flow, step]}")  # help keeps the step
+    assert (await state(sessions)).step == step
+    await chat.say("/quaylai")  # …so going back still works after it
+    assert (await state(sessions)).step != step
+    await chat.say("/menu")
     await chat.say("/trogiup")
-    assert chat.last[-1].text.startswith("Gần Dân giúp ghi thăm hộ")
+    assert chat.last[-1].text.startswith("Gần Dân giúp ghi thăm hộ") and chat.last[-1].text.endswith(MENU)
     await chat.say("/khonglenh")
     assert chat.last[-1].text == f"Không có lệnh /khonglenh.\n\n{MENU}"
     assert await count(sessions, Visit) == 0 and await count(sessions, Concern) == 0
@@ -219,3 +223,17 @@ async def test_an_unknown_command_mid_flow_asks_the_same_step_again(session, ses
     else:
         assert await count(sessions, Visit) == 0
     assert await count(sessions, Concern) == 0
+
+
+async def test_the_24_hours_count_from_the_last_answer(session, sessions):
+    import datetime as dt
+
+    await build_world(session)
+    chat = Chat(sessions, "member")
+    await chat.say("/menu")
+    await chat.say("1")  # the visit flow starts
+    chat.now += dt.timedelta(hours=20)
+    await chat.say("1")  # a household, 20 hours later
+    chat.now += dt.timedelta(hours=20)
+    await chat.say("2")  # 40 hours after the start, 20 after the last answer: still going
+    assert (await state(sessions)).step == "raised"

@@ -112,6 +112,8 @@ async def test_joining_by_sending_the_code_links_the_roster_person_by_phone(sess
     world = await build_world(session)
     roster = Person(full_name="Đỗ Thị Bích", name_key="do thi bich", phone="0987654321", commune_id=world.commune.id)
     session.add(roster)
+    await session.flush()
+    session.add(Membership(person_id=roster.id, unit_id=world.nhom.id, role=Role.MEMBER))  # on the roster
     await session.commit()
     chat = Chat(sessions, "bich-telegram")
     invite = await new_invite(session, world, now=chat.now)
@@ -129,7 +131,7 @@ async def test_joining_by_sending_the_code_links_the_roster_person_by_phone(sess
         identity = (await s.scalars(select(ChatIdentity).where(ChatIdentity.external_id == "bich-telegram"))).one()
         assert identity.person_id == roster.id
         memberships = (await s.scalars(select(Membership).where(Membership.person_id == roster.id))).all()
-        assert [(m.unit_id, m.role, m.source) for m in memberships] == [(world.nhom.id, Role.MEMBER, "invite")]
+        assert [(m.unit_id, m.role, m.source) for m in memberships] == [(world.nhom.id, Role.MEMBER, "import")]  # the roster role, kept
         assert (await s.get(Person, roster.id)).full_name == "Đỗ Thị Bích"
     assert await used_count(sessions, invite.invite.id) == 1
 
@@ -279,3 +281,22 @@ async def test_a_member_with_a_new_invite_gets_the_role_without_being_asked_who_
             select(Membership).where(Membership.person_id == world.member.id)))
     assert roles == [("group_leader", "invite"), ("member", "import")]
     assert await count(sessions, Household) == 9
+
+
+async def test_a_member_invite_cannot_take_over_a_leaders_account(session, sessions):
+    """Typing the team leader's name and phone with a member invite must not yield the leader's roles."""
+    world = await build_world(session)
+    chat = Chat(sessions, "intruder")
+    invite = await new_invite(session, world, now=chat.now)
+    await chat.say(invite.code)
+    await chat.say("đồng ý")
+    await chat.say(world.leader.full_name)
+    await chat.say(world.leader.phone)
+    async with sessions() as s:
+        identity = (await s.scalars(select(ChatIdentity).where(ChatIdentity.external_id == "intruder"))).one()
+        assert identity.person_id not in (world.leader.id, world.member.id)
+        intruder = await s.get(Person, identity.person_id)
+        assert intruder.phone is None  # the leader's phone stays the leader's
+        roles = (await s.scalars(select(Membership.role).where(Membership.person_id == intruder.id))).all()
+        assert roles == [Role.MEMBER]
+    assert "📂 Ý kiến đang mở" not in chat.screen
