@@ -37,6 +37,7 @@ class SentMessage:
 
 
 def _text(value: object) -> str:
+    """Zalo sends ids as strings, sometimes as numbers; both become text here."""
     return "" if value is None else str(value)
 
 

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.zalo.client import MAX_TEXT
+from bot.channels.zalo.client import MAX_TEXT, _int, _optional, _text
 from bot.i18n import _
 from handlers.types import Incoming, Reply, render_numbered, split_text
 from models.enums import Channel
@@ -76,21 +76,6 @@ def parse_update(payload: dict[str, Any]) -> ZaloUpdate | None:
         date=_int(raw.get("date")), text=_optional(raw.get("text")), photo_url=_optional(raw.get("photo_url")),
         caption=_optional(raw.get("caption")), sticker=_optional(raw.get("sticker")))
     return ZaloUpdate(str(payload.get("event_name") or ""), message)
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-def _optional(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0
 
 
 def strip_mention(text: str, bot_names: tuple[str, ...] = ()) -> str:
