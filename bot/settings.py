@@ -21,6 +21,7 @@ from bot.i18n import _
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gandan.db"
 DEFAULT_TELEGRAM_API = "https://api.telegram.org"
 DEFAULT_ZALO_API = "https://bot-api.zaloplatforms.com"
+DEFAULT_WEB_LISTEN = "127.0.0.1:8080"
 SUPPORTED_LOCALES = ("vi", "en")
 
 _TELEGRAM_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -52,6 +53,13 @@ class Settings:
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
+    web_listen: str = DEFAULT_WEB_LISTEN
+
+    @property
+    def web_address(self) -> tuple[str, int]:
+        """WEB_LISTEN as (host, port); the brackets of an IPv6 host are removed."""
+        host, port = self.web_listen.rsplit(":", 1)
+        return host.strip("[]"), int(port)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -96,6 +104,14 @@ def _database_url(value: str) -> str:
         "DATABASE_URL",
         _("phải bắt đầu bằng sqlite+aiosqlite:/// hoặc postgresql+asyncpg:// (hoặc postgresql://)"),
     )
+
+
+def _listen(value: str) -> str:
+    match = re.match(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$", value)
+    if not match or int(match.group(2)) > 65535:
+        raise SettingsError("WEB_LISTEN", _("phải có dạng máy:cổng, ví dụ 127.0.0.1:8080, nhận được “{value}”"
+                                            ).format(value=value))
+    return value
 
 
 def load_settings(
@@ -158,6 +174,8 @@ def load_settings(
         raise SettingsError("LOG_LEVEL", _("phải là một trong {choices}, nhận được “{value}”").format(
             choices=", ".join(_LOG_LEVELS), value=log_level))
 
+    web_listen = _listen(get("WEB_LISTEN") or DEFAULT_WEB_LISTEN)
+
     return Settings(
         database_url=database_url,
         telegram_bot_token=telegram_token,
@@ -171,6 +189,7 @@ def load_settings(
         default_locale=locale,
         timezone=timezone,
         log_level=log_level,
+        web_listen=web_listen,
     )
 
 

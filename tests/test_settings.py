@@ -52,6 +52,9 @@ def test_postgres_url_is_given_the_async_driver():
         ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"TELEGRAM_BOT_USERNAME": "@a"}, "TELEGRAM_BOT_USERNAME"),
+        ({"WEB_LISTEN": "8080"}, "WEB_LISTEN"),
+        ({"WEB_LISTEN": "127.0.0.1:99999"}, "WEB_LISTEN"),
+        ({"WEB_LISTEN": "http://127.0.0.1:8080"}, "WEB_LISTEN"),
     ],
 )
 def test_bad_values_name_the_key(env, key):
@@ -80,3 +83,14 @@ def test_cli_speaks_english_when_configured(monkeypatch, capsys, tmp_path):
 def test_secrets_are_hidden_from_repr():
     settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgresql://u:pw@h/db"}, env_file=None)
     assert TOKEN not in repr(settings) and "pw" not in repr(settings)
+
+
+@pytest.mark.parametrize(("value", "address"), [
+    (None, ("127.0.0.1", 8080)),
+    ("0.0.0.0:8443", ("0.0.0.0", 8443)),
+    ("[::1]:8080", ("::1", 8080)),
+    ("localhost:0", ("localhost", 0)),
+])
+def test_web_listen_is_host_and_port(value, address):
+    settings = load_settings({"WEB_LISTEN": value} if value else {}, env_file=None)
+    assert settings.web_address == address

@@ -2,20 +2,31 @@
 
 Without any token the bot runs in the terminal: on an empty database it first builds the demo
 commune, so README command 1 on a fresh machine lands the newcomer in a chat straight away.
+With TELEGRAM_BOT_TOKEN it long-polls Telegram, or with TELEGRAM_WEBHOOK_URL sets the webhook
+and serves it (and /healthz) on WEB_LISTEN, until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import logging
+import signal
 
-from bot.app import open_app
+from bot.app import App, open_app
+from bot.channels.telegram import TelegramChannel
 from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
 from bot.i18n import _
 from bot.settings import Settings
+from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, Webhook, build_app, serve
+from handlers.engine import Env
 from models import units
 from models.base import utcnow
 from models.demo import build_demo, find_demo
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,7 +51,9 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
                 demo = await find_demo(session)
         if settings.telegram_bot_token or settings.zalo_bot_token:
             print(_("Cơ sở dữ liệu đã sẵn sàng ({count} xã/phường).").format(count=len(communes)))
-            # Telegram and Zalo arrive in the next milestones; until then the command stops here.
+            if settings.telegram_bot_token:
+                return await serve_until_signal(app)
+            # Zalo arrives in the next milestone; until then a Zalo-only setup stops here.
             print(_("Các kênh Telegram, Zalo chưa có trong phiên bản này; thử bot bằng gandan chat."))
             return 0
         print(_("Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: chạy bot trên cửa sổ lệnh."))
@@ -48,3 +61,85 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
             print(_("Chọn người để trò chuyện: gandan chat --as <số điện thoại hoặc tên>."))
             return 0
         return await chat_as(app, demo.member_id)
+
+
+async def serve_until_signal(app: App) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows, or not the main thread
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        return await serve_channels(app, stop)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+async def serve_channels(app: App, stop: asyncio.Event) -> int:
+    """Telegram by long polling, or by webhook behind the web server, until `stop` is set."""
+    settings = app.settings
+    env = Env(tz=settings.tz, default_locale=settings.default_locale)
+    status: dict[str, str] = {}
+    try:
+        telegram = await TelegramChannel.connect(settings, app.sessions, env)
+    except Exception as error:
+        log.error("telegram: cannot start (getMe failed: %s)", type(error).__name__)
+        return 1
+    try:
+        await telegram.set_commands()
+        hooks = []
+        if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+            hooks.append(Webhook(TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, settings.telegram_webhook_secret,
+                                 telegram.accept))
+        host, port = settings.web_address
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(serve(build_app(app.engine, status, hooks), host, port))
+            except OSError as error:
+                if hooks:
+                    log.error("web server cannot listen on %s: %s", settings.web_listen, error.strerror)
+                    return 1
+                log.warning("web server not started on %s (%s): no /healthz", settings.web_listen, error.strerror)
+            if hooks:
+                return await _webhook(telegram, settings.telegram_webhook_url, settings.telegram_webhook_secret,
+                                      status, stop)
+            return await _polling(telegram, status, stop)
+    finally:
+        await telegram.close()
+
+
+async def _webhook(telegram: TelegramChannel, url: str, secret: str, status: dict[str, str],
+                   stop: asyncio.Event) -> int:
+    try:
+        await telegram.set_webhook(url, secret)
+    except Exception as error:
+        status["telegram"] = f"error: setWebhook failed ({type(error).__name__})"
+        log.error("telegram: setWebhook failed: %s", type(error).__name__)
+        return 1
+    status["telegram"] = "webhook"
+    log.info("telegram: webhook mode")
+    await stop.wait()
+    return 0
+
+
+async def _polling(telegram: TelegramChannel, status: dict[str, str], stop: asyncio.Event) -> int:
+    poller = asyncio.create_task(telegram.poll())
+    status["telegram"] = "polling"
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({poller, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopper.cancel()
+        if not poller.done():
+            if not await telegram.stop_polling():
+                poller.cancel()  # still deleting the webhook: nothing to shut down gracefully
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+    if not stop.is_set():
+        error = poller.exception()
+        status["telegram"] = f"error: polling stopped ({type(error).__name__ if error else 'ended'})"
+        log.error("telegram: polling stopped: %s", type(error).__name__ if error else "ended")
+        return 1
+    return 0

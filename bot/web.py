@@ -1,0 +1,106 @@
+"""The bot's own web server, behind the operator's HTTPS reverse proxy: one webhook route per
+platform (each checks its secret header) and `/healthz` for monitoring.
+
+A channel adds its webhook as a `Webhook(path, header, secret, accept)`; `accept` receives the
+decoded JSON and must return quickly (the work runs in the background).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_PATH = "/telegram/webhook"
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
+DB_TIMEOUT = 3.0
+
+
+@dataclass(frozen=True)
+class Webhook:
+    path: str
+    header: str
+    secret: str
+    accept: Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def secret_matches(given: str | None, expected: str) -> bool:
+    """Constant-time, so the secret cannot be guessed byte by byte from response times."""
+    return hmac.compare_digest((given or "").encode("utf-8"), expected.encode("utf-8"))
+
+
+def webhook_handler(hook: Webhook) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def handle(request: web.Request) -> web.Response:
+        if not secret_matches(request.headers.get(hook.header), hook.secret):
+            log.warning("webhook: bad secret from %s", request.remote)
+            return web.Response(status=401, text="unauthorized")
+        try:
+            payload = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="not json")
+        if not isinstance(payload, dict):
+            return web.Response(status=400, text="not an object")
+        try:
+            await hook.accept(payload)
+        except Exception as error:  # a malformed update: say so once, the platform stops retrying it
+            log.warning("webhook %s: unusable update (%s)", hook.path, type(error).__name__)
+            return web.Response(status=400, text="bad update")
+        return web.json_response({"ok": True})
+
+    return handle
+
+
+async def database_ok(engine: AsyncEngine) -> bool:
+    try:
+        async with asyncio.timeout(DB_TIMEOUT):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        return True
+    except Exception as error:
+        log.warning("healthz: database check failed: %s", type(error).__name__)
+        return False
+
+
+def health_handler(engine: AsyncEngine, channels: Mapping[str, str]) -> Callable[[web.Request],
+                                                                                 Awaitable[web.Response]]:
+    async def handle(request: web.Request) -> web.Response:
+        ok = await database_ok(engine)
+        body = {"database": "ok" if ok else "error", "channels": dict(channels)}
+        return web.json_response(body, status=200 if ok else 503)
+
+    return handle
+
+
+def build_app(engine: AsyncEngine, channels: Mapping[str, str], webhooks: Iterable[Webhook] = ()) -> web.Application:
+    """`channels` is read at each health check, so a channel may update its status as it runs."""
+    app = web.Application()
+    app.router.add_get(HEALTH_PATH, health_handler(engine, channels))
+    for hook in webhooks:
+        app.router.add_post(hook.path, webhook_handler(hook))
+    return app
+
+
+@asynccontextmanager
+async def serve(app: web.Application, host: str, port: int) -> AsyncIterator[tuple[str, int]]:
+    """Listens on host:port (0 = any free port) and yields the address actually bound."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound = runner.addresses[0]
+        log.info("web server listening on %s:%s", bound[0], bound[1])
+        yield bound[0], bound[1]
+    finally:
+        await runner.cleanup()
