@@ -50,6 +50,7 @@ class Settings:
     zalo_bot_token: str | None = None
     zalo_api_base_url: str = DEFAULT_ZALO_API
     zalo_webhook_secret: str | None = None
+    zalo_webhook_url: str | None = None
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
@@ -91,7 +92,7 @@ def _url(key: str, value: str, *, https_only: bool = False) -> str:
     if not re.match(r"^https?://[^\s/]+", value):
         raise SettingsError(key, _("phải là địa chỉ http(s), nhận được “{value}”").format(value=value))
     if https_only and not value.startswith("https://"):
-        raise SettingsError(key, _("phải bắt đầu bằng https:// (Telegram chỉ gọi webhook HTTPS)"))
+        raise SettingsError(key, _("phải bắt đầu bằng https:// (webhook chỉ được gọi qua HTTPS)"))
     return value.rstrip("/")
 
 
@@ -156,6 +157,11 @@ def load_settings(
     zalo_secret = get("ZALO_WEBHOOK_SECRET")
     if zalo_secret and (not 8 <= len(zalo_secret) <= 256 or re.search(r"\s", zalo_secret)):
         raise SettingsError("ZALO_WEBHOOK_SECRET", _("phải gồm 8–256 ký tự, không có khoảng trắng"))
+    zalo_webhook = get("ZALO_WEBHOOK_URL")
+    if zalo_webhook:
+        zalo_webhook = _url("ZALO_WEBHOOK_URL", zalo_webhook, https_only=True)
+        if not zalo_secret:
+            raise SettingsError("ZALO_WEBHOOK_SECRET", _("bắt buộc khi đã đặt ZALO_WEBHOOK_URL"))
 
     locale = (get("DEFAULT_LOCALE") or "vi").lower()
     if locale not in SUPPORTED_LOCALES:
@@ -186,6 +192,7 @@ def load_settings(
         zalo_bot_token=zalo_token,
         zalo_api_base_url=zalo_api,
         zalo_webhook_secret=zalo_secret,
+        zalo_webhook_url=zalo_webhook,
         default_locale=locale,
         timezone=timezone,
         log_level=log_level,
@@ -206,4 +213,6 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level)
     # Migration chatter is noise at every start unless someone is debugging.
     if settings.log_level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        # Per-request and per-update chatter (URLs, update ids) is noise unless someone is debugging.
+        for name in ("alembic", "aiogram.event", "httpx"):
+            logging.getLogger(name).setLevel(logging.WARNING)

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 TELEGRAM_PATH = "/telegram/webhook"
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ZALO_PATH = "/zalo/webhook"
+ZALO_SECRET_HEADER = "X-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 DB_TIMEOUT = 3.0
 

@@ -94,3 +94,13 @@ def test_secrets_are_hidden_from_repr():
 def test_web_listen_is_host_and_port(value, address):
     settings = load_settings({"WEB_LISTEN": value} if value else {}, env_file=None)
     assert settings.web_address == address
+
+
+def test_zalo_webhook_needs_https_and_a_secret():
+    with pytest.raises(SettingsError) as info:
+        load_settings({"ZALO_WEBHOOK_URL": "https://bot.example.vn/zalo/webhook"}, env_file=None)
+    assert info.value.key == "ZALO_WEBHOOK_SECRET"
+    with pytest.raises(SettingsError) as info:
+        load_settings({"ZALO_WEBHOOK_URL": "http://bot.example.vn/zalo/webhook",
+                       "ZALO_WEBHOOK_SECRET": "long-enough-secret"}, env_file=None)
+    assert info.value.key == "ZALO_WEBHOOK_URL"

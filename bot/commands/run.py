@@ -2,8 +2,9 @@
 
 Without any token the bot runs in the terminal: on an empty database it first builds the demo
 commune, so README command 1 on a fresh machine lands the newcomer in a chat straight away.
-With TELEGRAM_BOT_TOKEN it long-polls Telegram, or with TELEGRAM_WEBHOOK_URL sets the webhook
-and serves it (and /healthz) on WEB_LISTEN, until SIGINT or SIGTERM.
+With TELEGRAM_BOT_TOKEN and/or ZALO_BOT_TOKEN it runs each channel by long polling, or by
+webhook when its *_WEBHOOK_URL is set, with one web server on WEB_LISTEN for both webhooks and
+/healthz, until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from bot.app import App, open_app
 from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel, ZaloClient
 from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
 from bot.i18n import _
 from bot.settings import Settings
-from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, Webhook, build_app, serve
+from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
 from handlers.engine import Env
 from models import units
 from models.base import utcnow
@@ -51,11 +55,7 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
                 demo = await find_demo(session)
         if settings.telegram_bot_token or settings.zalo_bot_token:
             print(_("Cơ sở dữ liệu đã sẵn sàng ({count} xã/phường).").format(count=len(communes)))
-            if settings.telegram_bot_token:
-                return await serve_until_signal(app)
-            # Zalo arrives in the next milestone; until then a Zalo-only setup stops here.
-            print(_("Các kênh Telegram, Zalo chưa có trong phiên bản này; thử bot bằng gandan chat."))
-            return 0
+            return await serve_until_signal(app)
         print(_("Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: chạy bot trên cửa sổ lệnh."))
         if demo is None or demo.member_id is None:
             print(_("Chọn người để trò chuyện: gandan chat --as <số điện thoại hoặc tên>."))
@@ -78,36 +78,51 @@ async def serve_until_signal(app: App) -> int:
 
 
 async def serve_channels(app: App, stop: asyncio.Event) -> int:
-    """Telegram by long polling, or by webhook behind the web server, until `stop` is set."""
+    """Every channel with a token — Telegram and Zalo, each by webhook or polling — until `stop`."""
     settings = app.settings
     env = Env(tz=settings.tz, default_locale=settings.default_locale)
     status: dict[str, str] = {}
-    try:
-        telegram = await TelegramChannel.connect(settings, app.sessions, env)
-    except Exception as error:
-        log.error("telegram: cannot start (getMe failed: %s)", type(error).__name__)
-        return 1
-    try:
-        await telegram.set_commands()
-        hooks = []
-        if settings.telegram_webhook_url and settings.telegram_webhook_secret:
-            hooks.append(Webhook(TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, settings.telegram_webhook_secret,
-                                 telegram.accept))
-        host, port = settings.web_address
-        async with contextlib.AsyncExitStack() as stack:
+    hooks: list[Webhook] = []
+    runners: list[Callable[[], Awaitable[int]]] = []
+    async with contextlib.AsyncExitStack() as stack:
+        if settings.telegram_bot_token:
             try:
-                await stack.enter_async_context(serve(build_app(app.engine, status, hooks), host, port))
-            except OSError as error:
-                if hooks:
-                    log.error("web server cannot listen on %s: %s", settings.web_listen, error.strerror)
-                    return 1
-                log.warning("web server not started on %s (%s): no /healthz", settings.web_listen, error.strerror)
+                telegram = await TelegramChannel.connect(settings, app.sessions, env)
+            except Exception as error:
+                log.error("telegram: cannot start (getMe failed: %s)", type(error).__name__)
+                return 1
+            stack.push_async_callback(telegram.close)
+            await telegram.set_commands()
+            if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+                hooks.append(Webhook(TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, settings.telegram_webhook_secret,
+                                     telegram.accept))
+                runners.append(partial(_webhook, telegram, settings.telegram_webhook_url,
+                                       settings.telegram_webhook_secret, status, stop))
+            else:
+                runners.append(partial(_polling, telegram, status, stop))
+        if settings.zalo_bot_token:
+            client = await stack.enter_async_context(ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url))
+            zalo = ZaloChannel(client, app.sessions, env, webhook_secret=settings.zalo_webhook_secret)
+            try:
+                await zalo.connect()
+            except Exception as error:
+                log.error("zalo: cannot start (getMe failed: %s)", type(error).__name__)
+                return 1
+            stack.push_async_callback(zalo.drain)
+            if settings.zalo_webhook_url and settings.zalo_webhook_secret:
+                hooks.append(Webhook(ZALO_PATH, ZALO_SECRET_HEADER, settings.zalo_webhook_secret, zalo.accept))
+            runners.append(partial(_zalo, zalo, settings.zalo_webhook_url, settings.zalo_webhook_secret,
+                                   status, stop))
+        host, port = settings.web_address
+        try:
+            await stack.enter_async_context(serve(build_app(app.engine, status, hooks), host, port))
+        except OSError as error:
             if hooks:
-                return await _webhook(telegram, settings.telegram_webhook_url, settings.telegram_webhook_secret,
-                                      status, stop)
-            return await _polling(telegram, status, stop)
-    finally:
-        await telegram.close()
+                log.error("web server cannot listen on %s: %s", settings.web_listen, error.strerror)
+                return 1
+            log.warning("web server not started on %s (%s): no /healthz", settings.web_listen, error.strerror)
+        results = await asyncio.gather(*(run() for run in runners))
+        return max(results, default=0)
 
 
 async def _webhook(telegram: TelegramChannel, url: str, secret: str, status: dict[str, str],
@@ -117,6 +132,7 @@ async def _webhook(telegram: TelegramChannel, url: str, secret: str, status: dic
     except Exception as error:
         status["telegram"] = f"error: setWebhook failed ({type(error).__name__})"
         log.error("telegram: setWebhook failed: %s", type(error).__name__)
+        stop.set()
         return 1
     status["telegram"] = "webhook"
     log.info("telegram: webhook mode")
@@ -141,5 +157,28 @@ async def _polling(telegram: TelegramChannel, status: dict[str, str], stop: asyn
         error = poller.exception()
         status["telegram"] = f"error: polling stopped ({type(error).__name__ if error else 'ended'})"
         log.error("telegram: polling stopped: %s", type(error).__name__ if error else "ended")
+        stop.set()  # one channel failing stops the process, so a supervisor restarts it whole
         return 1
+    return 0
+
+
+async def _zalo(zalo: ZaloChannel, url: str | None, secret: str | None, status: dict[str, str],
+                stop: asyncio.Event) -> int:
+    """Zalo by webhook when ZALO_WEBHOOK_URL is set (registered here), else by getUpdates."""
+    try:
+        if url and secret:
+            await zalo.client.set_webhook(url, secret)
+        else:
+            await zalo.client.delete_webhook()  # getUpdates answers nothing while a webhook is set
+    except Exception as error:
+        status["zalo"] = f"error: {'setWebhook' if url else 'deleteWebhook'} failed ({type(error).__name__})"
+        log.error("zalo: %s", status["zalo"])
+        stop.set()
+        return 1
+    status["zalo"] = "webhook" if url else "polling"
+    log.info("zalo: %s mode", status["zalo"])
+    if url:
+        await stop.wait()
+    else:
+        await zalo.poll(stop)
     return 0
