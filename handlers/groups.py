@@ -85,7 +85,7 @@ async def _choose(ctx: Ctx, text: str) -> list[Reply]:
     if unit is None:  # roles changed since the list was shown
         return [Reply(_("Bạn không có quyền gắn nhóm với đơn vị này."))]
     await groups.bind(ctx.session, channel=ctx.incoming.channel, chat_id=ctx.incoming.chat_id,
-                      title=ctx.incoming.display_name, unit=unit, purpose=GroupPurpose(purpose),
+                      title=ctx.incoming.chat_title, unit=unit, purpose=GroupPurpose(purpose),
                       person_id=ctx.person.id, now=ctx.now)
     return [Reply(_("✅ Đã gắn nhóm này: {label}. Báo cáo của đơn vị sẽ được gửi vào đây.").format(
         label=_label(unit, GroupPurpose(purpose))))]

@@ -20,8 +20,9 @@ class Incoming:
     choice: str | None = None  # the key of a pressed button (Telegram callback data)
     photo: str | None = None  # the platform's file reference
     message_id: str | None = None  # for processing a redelivered message once
-    display_name: str | None = None
+    display_name: str | None = None  # the sender's name
     is_group: bool = False
+    chat_title: str | None = None  # a group's name, where the platform gives it
 
 
 @dataclass(frozen=True)

@@ -296,7 +296,7 @@ async def test_in_groups_only_commands_addressed_to_the_bot_are_handled(fake, se
         assert "✅ Đã gắn nhóm này" in texts(bound)
     async with sessions() as s:
         group = (await s.scalars(select(ChatGroup))).one()
-        assert (group.channel, group.chat_id) == (Channel.TELEGRAM, str(GROUP["id"]))
+        assert (group.channel, group.chat_id, group.title) == (Channel.TELEGRAM, str(GROUP["id"]), GROUP["title"])
     private = [c for c in fake.sent() if c.chat_id in (str(MEMBER_ID), "5002")]
     assert private == []  # nothing went to anyone's private chat
     assert not any("Nguyễn Văn Hùng" in (c.params.get("text") or "") for c in fake.sent())
@@ -318,7 +318,7 @@ def test_updates_map_to_neutral_messages():
         "photo": [{"file_id": f"f{i}", "file_unique_id": f"u{i}", "width": i, "height": i} for i in (1, 2, 3)]})
     assert from_message(message) == Incoming(channel=Channel.TELEGRAM, chat_id=str(GROUP["id"]), user_id="42",
                                              text="ảnh", photo="f3", message_id="7",
-                                             display_name="Lan Trần Thị", is_group=True)
+                                             display_name="Lan Trần Thị", is_group=True, chat_title=GROUP["title"])
     callback = CallbackQuery.model_validate({
         "id": "99", "from": user, "chat_instance": "c", "data": "m:visit",
         "message": {"message_id": 8, "date": 0, "chat": {"id": 42, "type": "private"}, "text": "x"}})

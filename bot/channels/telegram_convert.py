@@ -45,6 +45,7 @@ def from_message(message: Message) -> Incoming:
         message_id=str(message.message_id),
         display_name=user.full_name if user else None,
         is_group=is_group(message),
+        chat_title=message.chat.title,
     )
 
 
@@ -59,6 +60,7 @@ def from_callback(callback: CallbackQuery) -> Incoming:
         message_id=f"cb{callback.id}",
         display_name=callback.from_user.full_name,
         is_group=bool(chat and chat.type in GROUP_TYPES),
+        chat_title=getattr(chat, "title", None),
     )
 
 

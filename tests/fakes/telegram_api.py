@@ -103,6 +103,7 @@ class FakeTelegram:
         self.blocked: set[str] = set()
         self.failures: list[Failure] = []
         self.markups: dict[tuple[str, int], Any] = {}
+        self.titles: dict[int, str] = {}  # group titles seen in updates, as the server knows them
         self.webhook: dict[str, Any] = {}
         self.delays: dict[str, float] = {}
         self.polled_offset = 0  # the offset of the latest getUpdates: every update below it was fetched
@@ -261,7 +262,7 @@ class FakeTelegram:
         self.markups[(str(chat_id), message_id)] = markup
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
         if chat_id < 0:
-            chat["title"] = "Nhóm"
+            chat["title"] = self.titles.get(chat_id, "Nhóm")
         message = {"message_id": message_id, "date": int(time.time()), "chat": chat,
                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Gần Dân", "username": BOT_USERNAME}}
         if markup:
@@ -323,6 +324,8 @@ class FakeTelegram:
         """A message update as Telegram would send it, without an update_id."""
         message_id = next(self._message_ids)
         chat = chat or {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        if chat.get("title"):
+            self.titles[chat["id"]] = chat["title"]
         message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": user}
         if text is not None:
             message["text"] = text
