@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _, current_locale, use_locale
-from handlers import groups, menu
+from handlers import actions, groups, menu
 from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay
 from handlers.matching import is_label, match_option, parse_command
 from handlers.registry import FLOWS
@@ -130,6 +130,11 @@ async def _top_level(ctx: Ctx, text: str) -> list[Reply]:
     option = _picked(ctx, text)
     if option is None:
         option = menu.global_option(ctx.incoming.choice or "")
+    if option is not None and (handler := actions.find(option.key)) is not None:
+        result = await handler(ctx, option.key)
+        if isinstance(result, tuple):
+            return await _start_flow(ctx, *result)
+        return [*result, await _menu_or_stranger(ctx, "")] if not (result and result[-1].options) else result
     if option is None:
         notice = _("Nút này đã cũ.") if ctx.incoming.choice else _("Tôi chưa hiểu. Hãy chọn một mục:")
         return [await _menu_or_stranger(ctx, notice)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import _
-from handlers import views
+from handlers import actions, views
 from handlers.flow import Ctx, Prompt
 from handlers.types import Option, Reply
 from models import scope
@@ -40,6 +40,8 @@ def help_text() -> str:
 def global_option(key: str) -> Option | None:
     """Buttons still valid on an older message: menu entries and undo."""
     if key in FLOW_ENTRIES or key in VIEW_ENTRIES or key == "m:main" or key.startswith("undo:"):
+        return Option(key, "")
+    if actions.find(key) is not None:
         return Option(key, "")
     return None
 

@@ -4,15 +4,16 @@ from models.tables.access import AuditLog, Counter, InviteCode
 from models.tables.announcements import Announcement, AnnouncementReceipt
 from models.tables.concerns import Concern, ConcernEvent, ConcernPhoto
 from models.tables.conversation import ConversationState, ProcessedMessage
+from models.tables.deadlines import ReportDeadline, ReportSubmission
 from models.tables.delivery import ChatGroup, OutboxMessage
 from models.tables.households import Household, Visit
-from models.tables.meetings import Meeting, MeetingAttendance
+from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
 from models.tables.org import OrgUnit
 from models.tables.people import ChatIdentity, Membership, Person
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
     "ConcernEvent", "ConcernPhoto", "ConversationState", "Counter", "Household", "InviteCode",
-    "Meeting", "MeetingAttendance", "Membership", "OrgUnit", "OutboxMessage", "Person",
+    "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
     "ProcessedMessage", "Visit",
 ]

@@ -20,6 +20,8 @@ class Person(Base):
     # The commune the person serves in; roster rows without a phone are matched by name within it.
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"))
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Reminders and nudges wait until this moment (a person on leave mutes them).
+    muted_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

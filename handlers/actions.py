@@ -1,0 +1,29 @@
+"""Buttons that live outside any flow (on reminders and nudges), found by their key's prefix.
+
+A reminder may be answered days after it was sent, from whatever screen the person is on, so
+its buttons carry everything they need in the key ("mt:12:y") and are handled here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from handlers.flow import Ctx
+from handlers.types import Reply
+
+# An action returns replies, or the name of a flow to start with the data it gives.
+Action = Callable[[Ctx, str], Awaitable["list[Reply] | tuple[str, dict]"]]
+ACTIONS: dict[str, Action] = {}
+
+
+def action(prefix: str) -> Callable[[Action], Action]:
+    """Registers a handler for keys "<prefix>:…" (the prefix must not clash with menu keys)."""
+    def register(handler: Action) -> Action:
+        ACTIONS[prefix] = handler
+        return handler
+    return register
+
+
+def find(key: str) -> Action | None:
+    prefix = key.split(":", 1)[0]
+    return ACTIONS.get(prefix)

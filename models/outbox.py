@@ -1,0 +1,77 @@
+"""Enqueueing messages that are not direct replies: reminders, nudges, forwards, digests.
+
+A message is written in the same transaction as the change that caused it, under an idempotency
+key, so a job that runs twice (or a crash and a retry) enqueues it once. The sender in
+`bot/outbox.py` delivers it later, within the platform's limits.
+"""
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import Channel, GroupPurpose, OutboxStatus
+from models.tables import ChatGroup, ChatIdentity, OutboxMessage, Person
+
+QUIET_START, QUIET_END = dt.time(21, 0), dt.time(7, 0)
+# The terminal has nobody listening between two lines typed: it gets no queued messages.
+DELIVERABLE = (Channel.TELEGRAM, Channel.ZALO)
+
+
+def payload(text: str, options: list[tuple[str, str]] | None = None, *, photo: str | None = None,
+            columns: int = 1) -> dict[str, Any]:
+    """The stored form of a reply: text already in the recipient's language."""
+    return {"text": text, "options": [list(o) for o in options or []], "photo": photo, "columns": columns}
+
+
+def outside_quiet_hours(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """`moment`, or 07:00 local time after it when it falls between 21:00 and 07:00."""
+    local = moment.astimezone(tz)
+    if QUIET_END <= local.time() < QUIET_START:
+        return moment
+    day = local.date() if local.time() < QUIET_END else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, QUIET_END, tzinfo=tz).astimezone(dt.UTC)
+
+
+async def enqueue(session: AsyncSession, *, key: str, channel: Channel, chat_id: str, kind: str,
+                  body: dict[str, Any], not_before: dt.datetime, person_id: int | None = None) -> bool:
+    """Adds the message unless its key is already queued or sent; True when it was added."""
+    values = dict(idempotency_key=key[:200], channel=channel, chat_id=chat_id, kind=kind, payload=body,
+                  person_id=person_id, status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=not_before,
+                  created_at=not_before)
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    result = await session.execute(statement)
+    return bool(result.rowcount)
+
+
+async def enqueue_for_person(session: AsyncSession, person: Person, *, key: str, kind: str,
+                             body: dict[str, Any], now: dt.datetime, tz: ZoneInfo) -> bool:
+    """To the app the person used last, outside quiet hours and after any mute they set."""
+    identity = await session.scalar(
+        select(ChatIdentity).where(ChatIdentity.person_id == person.id, ChatIdentity.channel.in_(DELIVERABLE),
+                                   ChatIdentity.unreachable_at.is_(None))
+        .order_by(ChatIdentity.last_seen_at.desc().nulls_last(), ChatIdentity.id.desc()).limit(1)
+    )
+    if identity is None:
+        return False
+    start = max(now, person.muted_until) if person.muted_until else now
+    return await enqueue(session, key=f"{key}:p{person.id}", channel=identity.channel, chat_id=identity.chat_id,
+                         kind=kind, body=body, not_before=outside_quiet_hours(start, tz), person_id=person.id)
+
+
+async def enqueue_for_groups(session: AsyncSession, unit_id: int, purpose: GroupPurpose, *, key: str, kind: str,
+                             body: dict[str, Any], now: dt.datetime, tz: ZoneInfo) -> int:
+    """To every group chat bound to the unit for that purpose; how many were added."""
+    groups = (await session.scalars(
+        select(ChatGroup).where(ChatGroup.unit_id == unit_id, ChatGroup.purpose == purpose))).all()
+    added = 0
+    for group in groups:
+        added += await enqueue(session, key=f"{key}:g{group.id}", channel=group.channel, chat_id=group.chat_id,
+                               kind=kind, body=body, not_before=outside_quiet_hours(now, tz))
+    return added
