@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db import create_engine, session_factory, upgrade
+from bot.db import create_engine, serving_options, session_factory, upgrade
 from bot.settings import Settings
 
 
@@ -22,7 +22,7 @@ class App:
 @asynccontextmanager
 async def open_app(settings: Settings, *, migrate: bool = True) -> AsyncIterator[App]:
     """Owns the engine for the lifetime of one command; migrates first so a new DB just works."""
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, **serving_options(settings.database_url))
     try:
         if migrate:
             await upgrade(engine)

@@ -10,16 +10,18 @@ from collections.abc import Sequence
 
 from bot.commands import chat as chat_cmd
 from bot.commands import db as db_cmd
+from bot.commands import deadlines as deadlines_cmd
 from bot.commands import demo as demo_cmd
 from bot.commands import imports as imports_cmd
 from bot.commands import invite as invite_cmd
+from bot.commands import outbox as outbox_cmd
 from bot.commands import run as run_cmd
 from bot.commands import setup as setup_cmd
 from bot.commands import units as units_cmd
 from bot.i18n import _, set_locale, use_locale
 from bot.settings import SettingsError, configure_logging, load_settings
 
-COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, db_cmd)
+COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, deadlines_cmd, outbox_cmd, db_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

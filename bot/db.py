@@ -36,6 +36,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
+def serving_options(url: str) -> dict[str, Any]:
+    """Engine options for a process that serves chats. SQLite lets one transaction write at a
+    time: with a pool of several connections, concurrent updates queue inside SQLite's busy
+    handler and under load wait out busy_timeout ("database is locked", an update lost); with
+    one connection they queue in the pool instead, in order, and none fails."""
+    if url.startswith("sqlite") and ":memory:" not in url:
+        return {"pool_size": 1, "max_overflow": 0}
+    return {}
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 

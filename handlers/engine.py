@@ -29,6 +29,7 @@ BACK = {"quaylai", "back"}
 MENU = {"menu", "start"}
 HELP = {"help", "trogiup"}
 MAX_INPUT = 4000
+LAST_SEEN_EVERY = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,11 @@ async def handle(session: AsyncSession, incoming: Incoming, env: Env, now: dt.da
     found = await conversations.identify(session, incoming.channel, incoming.user_id)
     identity, person = found if found else (None, None)
     if identity is not None:
-        identity.last_seen_at = now
-        identity.unreachable_at = None
+        # Written at most once a minute: an UPDATE on every message bought nothing.
+        if identity.last_seen_at is None or now - identity.last_seen_at >= LAST_SEEN_EVERY:
+            identity.last_seen_at = now
+        if identity.unreachable_at is not None:
+            identity.unreachable_at = None
     state = await conversations.load_state(session, incoming.channel, incoming.chat_id, now)
     ctx = Ctx(session=session, incoming=incoming, now=now, tz=env.tz, state=state, person=person, identity=identity)
     locale = (person.locale if person else None) or env.default_locale
@@ -170,6 +174,12 @@ async def _continue(ctx: Ctx, flow: Flow, text: str, was_command: bool) -> list[
     step = flow.steps[ctx.state.step]
     option = _picked(ctx, text)
     if ctx.incoming.choice is not None and option is None:
+        handler = actions.find(ctx.incoming.choice)
+        if handler is not None:  # a reminder's button, answered in the middle of something else
+            result = await handler(ctx, ctx.incoming.choice)
+            if isinstance(result, tuple):
+                return await _start_flow(ctx, *result)
+            return [*result, await _ask(ctx, flow, "")]
         return [await _ask(ctx, flow, _("Nút này đã cũ; hãy chọn lại."))]
     if len(text) > MAX_INPUT:
         return [await _ask(ctx, flow, _("Tin nhắn quá dài ({count} ký tự).").format(count=len(text)))]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bot.i18n import _
-from handlers import actions, views
+from handlers import actions, meeting_admin, mute, views
 from handlers.flow import Ctx, Prompt
 from handlers.types import Option, Reply
 from models import scope
 from models.visits import undo_visit
 
-FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language"}
+FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
+                "m:deadlines": "deadlines", "m:mute": "mute"}
 VIEW_ENTRIES = {"m:households": views.my_households, "m:reports": views.my_reports,
                 "m:meetings": views.meetings, "m:open": views.open_concerns, "m:unreachable": views.unreachable}
 LEADER_ONLY = {"m:open", "m:unreachable"}
@@ -27,6 +28,8 @@ async def main_menu(ctx: Ctx) -> Prompt:
     if scope.is_leader(held) or scope.is_commune_role(held):
         options.append(Option("m:open", _("📂 Ý kiến đang mở")))
         options.append(Option("m:unreachable", _("📵 Chưa liên lạc được")))
+        options.append(Option("m:deadlines", _("🗓 Hạn báo cáo")))
+    options.append(Option("m:mute", mute.menu_label(ctx)))
     options.append(Option("m:lang", _("🌐 Ngôn ngữ")))
     return Prompt(_("Chọn việc cần làm:"), tuple(options), columns=2)
 
@@ -50,6 +53,8 @@ async def act(ctx: Ctx, key: str) -> str | list[Reply]:
     """A flow name to start, or the replies of a screen."""
     if key in FLOW_ENTRIES:
         return FLOW_ENTRIES[key]
+    if key == "m:meetings" and await meeting_admin.runs_meetings(ctx):
+        return "meeting_admin"  # leaders manage the meetings; members see the schedule
     if key in VIEW_ENTRIES:
         if key in LEADER_ONLY:
             held = await scope.roles(ctx.session, ctx.person.id)

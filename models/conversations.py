@@ -3,7 +3,8 @@
 import datetime as dt
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Channel
@@ -13,13 +14,14 @@ FLOW_TTL = dt.timedelta(hours=24)
 
 
 async def first_delivery(session: AsyncSession, channel: Channel, key: str, now: dt.datetime) -> bool:
-    """True the first time a platform message is seen; a redelivery returns False."""
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedMessage(channel=channel, message_key=key[:128], at=now))
-        return True
-    except IntegrityError:
-        return False
+    """True the first time a platform message is seen; a redelivery returns False.
+
+    One INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): no savepoint round trips on the
+    path every update takes."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = await session.execute(
+        insert(ProcessedMessage).values(channel=channel, message_key=key[:128], at=now).on_conflict_do_nothing())
+    return result.rowcount == 1
 
 
 async def forget_processed(session: AsyncSession, before: dt.datetime) -> int:

@@ -12,7 +12,7 @@ from tests.dialog import Chat
 from tests.world import build_world
 
 MENU_LABELS = ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠 Hộ tôi phụ trách", "📋 Báo cáo của tôi",
-               "📅 Lịch họp", "🌐 Ngôn ngữ"]
+               "📅 Lịch họp", "🔕 Tạm dừng nhắc", "🌐 Ngôn ngữ"]
 LEADER_LABELS = [*MENU_LABELS[:5], "📂 Ý kiến đang mở"]  # then other leader entries, then the language
 
 
@@ -106,8 +106,10 @@ async def test_meetings(session, sessions):
     expected = ("📅 Lịch họp sắp tới:\n"
                 "• ngày 28 tháng 11 năm 2026 lúc 19:30 — Tổ Dân vận cộng đồng thôn Đồng Tâm, Nhà văn hóa thôn")
     assert await open_screen(chat, "Lịch họp") == expected
-    leader = Chat(sessions, "leader")
-    assert await open_screen(leader, "Lịch họp") == expected
+    leader = Chat(sessions, "leader")  # a team leader gets the meeting menu (tests/test_meetings.py)
+    await leader.say("/menu")
+    await leader.say(leader.option_number("Lịch họp"))
+    assert "Buổi tới: ngày 28 tháng 11 năm 2026 lúc 19:30, tại Nhà văn hóa thôn." in leader.screen
 
 
 async def test_only_leaders_see_open_concerns(session, sessions):

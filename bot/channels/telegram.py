@@ -118,12 +118,19 @@ class TelegramChannel:
     async def on_callback(self, callback: CallbackQuery) -> None:
         incoming = from_callback(callback)
         async with self.locks.hold(incoming.chat_id):
-            await self.sender.answer_callback(callback.id)
-            if isinstance(callback.message, Message):
-                await self.sender.close_keyboard(incoming.chat_id, callback.message.message_id)
-            if not callback.data:
-                return
-            await self._reply(incoming)
+            # The spinner is stopped and the keyboard closed while the engine works (the round
+            # trips overlap the database's); both are done before the reply goes out.
+            acknowledged = asyncio.ensure_future(self._acknowledge(callback, incoming.chat_id))
+            try:
+                replies = await process(self.sessions, self.env, incoming) if callback.data else []
+            finally:
+                await acknowledged
+            await self.sender.send_replies(incoming, replies)
+
+    async def _acknowledge(self, callback: CallbackQuery, chat_id: str) -> None:
+        await self.sender.answer_callback(callback.id)
+        if isinstance(callback.message, Message):
+            await self.sender.close_keyboard(chat_id, callback.message.message_id)
 
     async def _handle(self, incoming: Incoming) -> None:
         async with self.locks.hold(incoming.chat_id):

@@ -13,7 +13,9 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -23,12 +25,16 @@ from bot.channels.zalo import ZaloChannel, ZaloClient
 from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
 from bot.i18n import _
+from bot.outbox import Deliverer, OutboxSender
+from bot.outbox_deliver import TelegramDeliverer, ZaloDeliverer
 from bot.settings import Settings
 from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
 from handlers.engine import Env
 from models import units
 from models.base import utcnow
 from models.demo import build_demo, find_demo
+from models.enums import Channel
+from scheduler.app import build_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +90,11 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
     status: dict[str, str] = {}
     hooks: list[Webhook] = []
     runners: list[Callable[[], Awaitable[int]]] = []
+    deliverers: dict[Channel, Deliverer] = {}
     async with contextlib.AsyncExitStack() as stack:
+        scheduler = build_scheduler(app.sessions, settings)  # reminders and nudges into the outbox
+        scheduler.start()
+        stack.callback(scheduler.shutdown, wait=False)
         if settings.telegram_bot_token:
             try:
                 telegram = await TelegramChannel.connect(settings, app.sessions, env)
@@ -100,6 +110,7 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
                                        settings.telegram_webhook_secret, status, stop))
             else:
                 runners.append(partial(_polling, telegram, status, stop))
+            deliverers[Channel.TELEGRAM] = TelegramDeliverer(telegram.bot)
         if settings.zalo_bot_token:
             client = await stack.enter_async_context(ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url))
             zalo = ZaloChannel(client, app.sessions, env, webhook_secret=settings.zalo_webhook_secret)
@@ -113,6 +124,10 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
                 hooks.append(Webhook(ZALO_PATH, ZALO_SECRET_HEADER, settings.zalo_webhook_secret, zalo.accept))
             runners.append(partial(_zalo, zalo, settings.zalo_webhook_url, settings.zalo_webhook_secret,
                                    status, stop))
+            deliverers[Channel.ZALO] = ZaloDeliverer(client)
+        if deliverers:
+            sender = OutboxSender(app.sessions, deliverers, worker_id=f"{socket.gethostname()}:{os.getpid()}")
+            runners.append(partial(_outbox, sender, stop))
         host, port = settings.web_address
         try:
             await stack.enter_async_context(serve(build_app(app.engine, status, hooks), host, port))
@@ -123,6 +138,12 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
             log.warning("web server not started on %s (%s): no /healthz", settings.web_listen, error.strerror)
         results = await asyncio.gather(*(run() for run in runners))
         return max(results, default=0)
+
+
+async def _outbox(sender: OutboxSender, stop: asyncio.Event) -> int:
+    """Reminders, nudges and forwards queued by the flows and jobs, until `stop`."""
+    await sender.run(stop)
+    return 0
 
 
 async def _webhook(telegram: TelegramChannel, url: str, secret: str, status: dict[str, str],

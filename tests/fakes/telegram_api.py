@@ -111,6 +111,8 @@ class FakeTelegram:
         self._message_ids = itertools.count(100)
         self._callback_ids = itertools.count(1)
         self._retry_until: dict[str, float] = {}
+        self._storm: tuple[str, int, int] | None = None  # (method, every n-th call, retry_after)
+        self._storm_calls = 0
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -145,6 +147,16 @@ class FakeTelegram:
     def fail(self, method: str, status: int, description: str, *, retry_after: int | None = None,
              chat_id: str | None = None, times: int = 1) -> None:
         self.failures.append(Failure(method, status, description, retry_after, chat_id, times))
+
+    def storm(self, method: str = "sendMessage", *, every: int = 2, retry_after: int = 1) -> None:
+        """Every `every`-th call of `method` gets a 429 with `retry_after` (not enforced: a storm, not a ban)."""
+        self._storm, self._storm_calls = (method, every, retry_after), 0
+
+    def calm(self) -> None:
+        self._storm = None
+
+    def count(self, method: str, status: int = 200) -> int:
+        return sum(1 for c in self.calls if c.method == method and c.status == status)
 
     def sent(self, method: str | None = None, chat_id: str | int | None = None) -> list[Call]:
         """Successful calls, optionally of one method to one chat."""
@@ -210,6 +222,11 @@ class FakeTelegram:
         return web.json_response({"ok": True, "result": result})
 
     def _failure(self, method: str, params: dict[str, Any]) -> web.Response | None:
+        if self._storm is not None and self._storm[0] == method:
+            self._storm_calls += 1
+            if self._storm_calls % self._storm[1] == 0:
+                return self._record(method, params, 429, "Too Many Requests: retry later",
+                                    {"retry_after": self._storm[2]})
         until = self._retry_until.get(method, 0.0)
         if time.monotonic() < until:  # came back before retry_after was over
             return self._record(method, params, 429, "Too Many Requests: retry later",

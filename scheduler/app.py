@@ -1,0 +1,65 @@
+"""The APScheduler 3 instance `gandan run` starts: each job every 15 minutes, never two at once.
+
+Built by the caller at run time (nothing is scheduled at import). The scheduler holds no job
+state worth keeping: jobs read what is due from the database, so the in-memory job store is
+enough and a restart simply runs them again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from models.base import utcnow
+from scheduler.deadlines import deadline_jobs
+
+log = logging.getLogger(__name__)
+
+Job = Callable[..., Awaitable[int]]
+INTERVAL = dt.timedelta(minutes=15)
+# A run missed by up to one interval (a busy loop, a suspended laptop) still happens; later
+# than that the next one is as good, since each run catches up on everything due.
+MISFIRE_GRACE = int(INTERVAL.total_seconds())
+
+
+def jobs() -> dict[str, Job]:
+    """The jobs to run by name; meetings join when their module is installed."""
+    found: dict[str, Job] = {"deadlines": deadline_jobs}
+    try:
+        from scheduler.meetings import meeting_jobs
+    except ImportError as error:
+        log.warning("scheduler: meeting reminders not available (%s)", error)
+    else:
+        found["meetings"] = meeting_jobs
+    return found
+
+
+async def run_job(name: str, job: Job, sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo,
+                  clock: Callable[[], dt.datetime] = utcnow) -> int | None:
+    """One run with the current time; a failure is logged and the next run tries again."""
+    try:
+        added = await job(sessions, now=clock(), tz=tz)
+    except Exception:
+        log.exception("scheduler: job %s failed", name)
+        return None
+    if added:
+        log.info("scheduler: job %s enqueued %d message(s)", name, added)
+    return added
+
+
+def build_scheduler(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> AsyncIOScheduler:
+    """Every job every 15 minutes, the first run right after start; not started here."""
+    scheduler = AsyncIOScheduler(timezone=dt.UTC)
+    first = utcnow() + dt.timedelta(seconds=5)  # let the channels come up first
+    for name, job in jobs().items():
+        scheduler.add_job(run_job, IntervalTrigger(minutes=int(INTERVAL.total_seconds() // 60), timezone=dt.UTC),
+                          args=(name, job, sessions, settings.tz), id=name, name=name, next_run_time=first,
+                          coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE)
+    return scheduler

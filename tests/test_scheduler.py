@@ -1,0 +1,88 @@
+"""The scheduler `gandan run` starts: its jobs, their limits, and a run with a given clock."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.settings import load_settings
+from models.tables import ReportDeadline
+from scheduler import app as scheduler_app
+from scheduler.app import MISFIRE_GRACE, build_scheduler, run_job
+from scheduler.deadlines import deadline_jobs
+from tests.world import build_world
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def settings():
+    return load_settings(environ={}, env_file=None)
+
+
+async def test_both_jobs_every_fifteen_minutes_never_two_at_once(sessions, settings) -> None:
+    scheduler = build_scheduler(sessions, settings)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"deadlines", "meetings"}
+    for job in jobs.values():
+        assert job.trigger.interval == dt.timedelta(minutes=15)
+        assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, MISFIRE_GRACE)
+        assert job.args[2] is sessions and job.args[3] == settings.tz
+    assert jobs["deadlines"].args[1] is deadline_jobs
+    assert not scheduler.running  # the caller starts it
+
+
+async def test_the_scheduler_starts_and_stops_inside_the_running_loop(sessions, settings) -> None:
+    scheduler = build_scheduler(sessions, settings)
+    scheduler.start(paused=True)
+    assert scheduler.running
+    scheduler.shutdown(wait=False)
+    await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
+    assert not scheduler.running
+
+
+async def test_meetings_are_skipped_when_their_module_is_missing(monkeypatch, caplog) -> None:
+    import builtins
+    real_import = builtins.__import__
+
+    def no_meetings(name, *args, **kwargs):
+        if name == "scheduler.meetings":
+            raise ImportError("no module named scheduler.meetings")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_meetings)
+    with caplog.at_level(logging.WARNING, logger="scheduler.app"):
+        assert set(scheduler_app.jobs()) == {"deadlines"}
+    assert "meeting reminders not available" in caplog.text
+
+
+async def test_a_job_wrapper_runs_with_the_clock_it_is_given(sessions) -> None:
+    async with sessions() as session:
+        world = await build_world(session)
+    seen: list[dt.datetime] = []
+
+    async def job(sessions_, *, now, tz):
+        seen.append(now)
+        return await deadline_jobs(sessions_, now=now, tz=tz)
+
+    moment = dt.datetime(2026, 12, 18, 2, 0, tzinfo=dt.UTC)
+    assert await run_job("deadlines", job, sessions, TZ, clock=lambda: moment) == 0
+    assert seen == [moment]
+    async with sessions() as session:  # the run made the commune's default calendar
+        kinds = set(await session.scalars(select(ReportDeadline.kind)
+                                          .where(ReportDeadline.commune_id == world.commune.id)))
+    assert kinds == {"monthly_team", "half_year", "annual"}
+
+
+async def test_a_failing_job_is_logged_and_the_scheduler_goes_on(sessions, caplog) -> None:
+    async def broken(sessions_, *, now, tz):
+        raise RuntimeError("database went away")
+
+    with caplog.at_level(logging.ERROR, logger="scheduler.app"):
+        assert await run_job("deadlines", broken, sessions, TZ) is None
+    assert "job deadlines failed" in caplog.text and "database went away" in caplog.text
