@@ -13,6 +13,7 @@ import asyncio
 import json
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -27,6 +28,19 @@ _ME = json.dumps({"ok": True, "result": {**BOT_USER, "can_join_groups": True,
                                          "supports_inline_queries": False}}).encode()
 _TRUE = b'{"ok":true,"result":true}'
 _BOT_FROM = json.dumps(BOT_USER, ensure_ascii=False)
+
+
+async def start_loopback(handle: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                         ) -> tuple[web.AppRunner, str]:
+    """A Bot API look-alike on 127.0.0.1 (any free port): every method posted to one handler."""
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", handle)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}"
 
 
 class FakeBotAPI:
@@ -61,14 +75,7 @@ class FakeBotAPI:
         self.url = ""
 
     async def __aenter__(self) -> FakeBotAPI:
-        app = web.Application()
-        app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        self._runner, self.url = await start_loopback(self._handle)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

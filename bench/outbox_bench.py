@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import func, insert, select
 
+from bench.fake_api import start_loopback
 from bot.channels.telegram import make_bot
 from bot.db import create_engine, session_factory, upgrade
 from bot.outbox import OutboxSender
@@ -46,14 +47,7 @@ class LeanBotAPI:
         self._runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> LeanBotAPI:
-        app = web.Application()
-        app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        self._runner, self.url = await start_loopback(self._handle)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
