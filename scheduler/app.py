@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from models.base import utcnow
 from scheduler.deadlines import deadline_jobs
+from scheduler.housekeeping import housekeeping
+from scheduler.meetings import meeting_jobs
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +32,8 @@ MISFIRE_GRACE = int(INTERVAL.total_seconds())
 
 
 def jobs() -> dict[str, Job]:
-    """The jobs to run by name; meetings join when their module is installed."""
-    found: dict[str, Job] = {"deadlines": deadline_jobs}
-    try:
-        from scheduler.meetings import meeting_jobs
-    except ImportError as error:
-        log.warning("scheduler: meeting reminders not available (%s)", error)
-    else:
-        found["meetings"] = meeting_jobs
-    return found
+    """The jobs to run by name."""
+    return {"deadlines": deadline_jobs, "meetings": meeting_jobs, "housekeeping": housekeeping}
 
 
 async def run_job(name: str, job: Job, sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo,

@@ -28,7 +28,7 @@ def settings():
 async def test_both_jobs_every_fifteen_minutes_never_two_at_once(sessions, settings) -> None:
     scheduler = build_scheduler(sessions, settings)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"deadlines", "meetings"}
+    assert set(jobs) == {"deadlines", "meetings", "housekeeping"}
     for job in jobs.values():
         assert job.trigger.interval == dt.timedelta(minutes=15)
         assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, MISFIRE_GRACE)
@@ -44,21 +44,6 @@ async def test_the_scheduler_starts_and_stops_inside_the_running_loop(sessions, 
     scheduler.shutdown(wait=False)
     await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
     assert not scheduler.running
-
-
-async def test_meetings_are_skipped_when_their_module_is_missing(monkeypatch, caplog) -> None:
-    import builtins
-    real_import = builtins.__import__
-
-    def no_meetings(name, *args, **kwargs):
-        if name == "scheduler.meetings":
-            raise ImportError("no module named scheduler.meetings")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_meetings)
-    with caplog.at_level(logging.WARNING, logger="scheduler.app"):
-        assert set(scheduler_app.jobs()) == {"deadlines"}
-    assert "meeting reminders not available" in caplog.text
 
 
 async def test_a_job_wrapper_runs_with_the_clock_it_is_given(sessions) -> None:
@@ -86,3 +71,23 @@ async def test_a_failing_job_is_logged_and_the_scheduler_goes_on(sessions, caplo
     with caplog.at_level(logging.ERROR, logger="scheduler.app"):
         assert await run_job("deadlines", broken, sessions, TZ) is None
     assert "job deadlines failed" in caplog.text and "database went away" in caplog.text
+
+
+async def test_housekeeping_forgets_old_message_ids(sessions):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models.enums import Channel
+    from models.tables import ProcessedMessage
+    from scheduler.housekeeping import housekeeping
+
+    now = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
+    async with sessions() as session:
+        session.add_all([ProcessedMessage(channel=Channel.TELEGRAM, message_key="1:old", at=now - dt.timedelta(days=4)),
+                         ProcessedMessage(channel=Channel.TELEGRAM, message_key="1:new", at=now - dt.timedelta(hours=1))])
+        await session.commit()
+    assert await housekeeping(sessions, now=now, tz=ZoneInfo("Asia/Ho_Chi_Minh")) == 0
+    async with sessions() as session:
+        assert (await session.scalars(select(ProcessedMessage.message_key))).all() == ["1:new"]
