@@ -18,6 +18,7 @@ from bot.commands import outbox as outbox_cmd
 from bot.commands import run as run_cmd
 from bot.commands import setup as setup_cmd
 from bot.commands import units as units_cmd
+from bot.commands.common import CommandError
 from bot.i18n import _, set_locale, use_locale
 from bot.settings import SettingsError, configure_logging, load_settings
 
@@ -63,6 +64,9 @@ def _main(argv: list[str]) -> int:
     configure_logging(settings)
     try:
         return asyncio.run(args.func(args, settings)) or 0
+    except CommandError as error:  # what the admin typed names nothing usable: say so, change nothing
+        print(error, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

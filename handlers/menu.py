@@ -35,9 +35,11 @@ async def main_menu(ctx: Ctx) -> Prompt:
 
 
 def help_text() -> str:
-    return _("Gần Dân giúp ghi thăm hộ và ý kiến của Nhân dân.\n"
-             "• Chọn mục bằng nút, hoặc gõ số thứ tự (ví dụ 1), hoặc gõ chữ của mục.\n"
-             "• /quaylai: quay lại bước trước · /huy: hủy việc đang làm · /menu: trang chính.")
+    return "\n".join((
+        _("Gần Dân giúp ghi thăm hộ và ý kiến của Nhân dân."),
+        _("• Chọn mục bằng nút, hoặc gõ số thứ tự (ví dụ 1), hoặc gõ chữ của mục."),
+        _("• /quaylai: quay lại bước trước · /huy: hủy việc đang làm · /menu: trang chính."),
+    ))
 
 
 def global_option(key: str) -> Option | None:

@@ -79,7 +79,7 @@ def test_full_commune_from_the_examples_and_invites(capsys, db_file, monkeypatch
 
     # "Nhóm 1" exists in both villages: the admin is asked to be precise, nothing is created.
     assert main(["invite", "--role", "member", "--unit", "Nhóm 1"]) == 2
-    assert "Thôn Phúc Lâm" in capsys.readouterr().out
+    assert "Thôn Phúc Lâm" in capsys.readouterr().err  # errors go to stderr
     assert main(["invite", "--role", "to truong", "--unit", "Phúc Lâm"]) == 0  # village → its team
     assert main(["invite", "--role", "chairman"]) == 2
     assert count(db_file, "invite_codes") == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.app import open_app
-from bot.commands.common import CommandError, pick_commune
+from bot.commands.common import pick_commune
 from bot.i18n import _, format_short_date
 from bot.settings import Settings
 from handlers.deadline_texts import day_off_note, report_title
@@ -31,11 +31,7 @@ async def deadlines_command(args: argparse.Namespace, settings: Settings) -> int
         return 2
     today = utcnow().astimezone(settings.tz).date()
     async with open_app(settings) as app, app.sessions() as session:
-        try:
-            commune = await pick_commune(session, args.commune)
-        except CommandError as error:
-            print(error)
-            return 2
+        commune = await pick_commune(session, args.commune)
         await deadlines.ensure_defaults(session, commune)
         if args.kind:
             try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import open_app
-from bot.commands.common import CommandError, pick_commune
+from bot.commands.common import pick_commune
 from bot.i18n import _
 from bot.settings import Settings
 from bot.tabular import Table, TableError, read_table
@@ -65,11 +65,7 @@ async def _run(args: argparse.Namespace, settings: Settings, kind: _Kind) -> int
         print(_table_problem(error, default_headers(kind.columns)), file=sys.stderr)
         return 1
     async with open_app(settings) as app, app.sessions() as session:
-        try:
-            commune = await pick_commune(session, args.commune)
-        except CommandError as error:
-            print(error, file=sys.stderr)
-            return 2
+        commune = await pick_commune(session, args.commune)
         report = await _apply(session, commune, table, kind)
         if report is None:
             return 1

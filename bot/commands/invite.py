@@ -43,17 +43,13 @@ async def invite_command(args: argparse.Namespace, settings: Settings) -> int:
     kind = ROLE_UNIT_KIND[role]
     now = utcnow()
     async with open_app(settings) as app, app.sessions() as session:
-        try:
-            commune = await pick_commune(session, args.commune)
-            if kind == UnitKind.COMMUNE:
-                unit = commune
-            elif not args.unit:
-                raise CommandError(_("Vai trò này cần --unit."))
-            else:
-                unit = await pick_unit(session, commune, args.unit, kind)
-        except CommandError as error:
-            print(error)
-            return 2
+        commune = await pick_commune(session, args.commune)
+        if kind == UnitKind.COMMUNE:
+            unit = commune
+        elif not args.unit:
+            raise CommandError(_("Vai trò này cần --unit."))
+        else:
+            unit = await pick_unit(session, commune, args.unit, kind)
         new = await create_invite(session, unit, role, now=now, valid_for=dt.timedelta(days=args.days),
                                   max_uses=args.uses)
         label = await unit_label(session, unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.app import open_app
-from bot.commands.common import CommandError, pick_commune
+from bot.commands.common import pick_commune
 from bot.i18n import _
 from bot.settings import Settings
 from models import units
@@ -21,11 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 async def units_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings) as app, app.sessions() as session:
-        try:
-            commune = await pick_commune(session, args.commune)
-        except CommandError as error:
-            print(error)
-            return 2
+        commune = await pick_commune(session, args.commune)
         counts = await unit_counts(session, commune)
         tree = [commune, *await units.descendants(session, commune)]
     for unit in tree:
