@@ -27,3 +27,21 @@ def action(prefix: str) -> Callable[[Action], Action]:
 def find(key: str) -> Action | None:
     prefix = key.split(":", 1)[0]
     return ACTIONS.get(prefix)
+
+
+# Slash commands with their own screen (/tonghop, /pa …): the engine looks them up by name.
+CommandHandler = Callable[[Ctx, str], Awaitable["list[Reply] | tuple[str, dict]"]]
+COMMANDS: dict[str, CommandHandler] = {}
+
+
+def command(*names: str) -> Callable[[CommandHandler], CommandHandler]:
+    """Registers a handler for "/name argument" typed in a private chat (all names, any language)."""
+    def register(handler: CommandHandler) -> CommandHandler:
+        for name in names:
+            COMMANDS[name] = handler
+        return handler
+    return register
+
+
+def find_command(name: str) -> CommandHandler | None:
+    return COMMANDS.get(name)

@@ -91,6 +91,12 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
         if ctx.state.flow:
             return await _back(ctx, FLOWS[ctx.state.flow])
         return [await _menu_or_stranger(ctx, "")]
+    if command and (handler := actions.find_command(name)) is not None and ctx.person is not None:
+        conversations.clear_flow(ctx.state)  # a command leaves whatever was half-done, as /menu does
+        result = await handler(ctx, arg)
+        if isinstance(result, tuple):
+            return await _start_flow(ctx, *result)
+        return [*result, await _menu_or_stranger(ctx, "")] if not (result and result[-1].options) else result
     if command:
         notice = _("Không có lệnh /{name}.").format(name=name)
         if ctx.state.flow:  # keep the step: showing the menu here left its numbers to the step
