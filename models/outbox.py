@@ -23,9 +23,23 @@ DELIVERABLE = (Channel.TELEGRAM, Channel.ZALO)
 
 
 def payload(text: str, options: list[tuple[str, str]] | None = None, *, photo: str | None = None,
-            columns: int = 1) -> dict[str, Any]:
-    """The stored form of a reply: text already in the recipient's language."""
-    return {"text": text, "options": [list(o) for o in options or []], "photo": photo, "columns": columns}
+            columns: int = 1, photo_channel: Channel | None = None, photo_attachment: int | None = None,
+            document_attachment: int | None = None) -> dict[str, Any]:
+    """The stored form of a reply: text already in the recipient's language.
+
+    `photo` is a platform reference (a Telegram file id, or a URL) valid on `photo_channel` (any
+    channel when None); `photo_attachment` / `document_attachment` are ids of stored files
+    (`models.attachments`) — a chart or a spreadsheet the bot made itself.
+    """
+    body: dict[str, Any] = {"text": text, "options": [list(o) for o in options or []], "photo": photo,
+                            "columns": columns}
+    if photo_channel is not None:
+        body["photo_channel"] = photo_channel.value
+    if photo_attachment is not None:
+        body["photo_attachment"] = photo_attachment
+    if document_attachment is not None:
+        body["document_attachment"] = document_attachment
+    return body
 
 
 def outside_quiet_hours(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
