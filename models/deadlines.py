@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import audit
+from models.outbox import withdraw
 from models.enums import Role, UnitKind
 from models.tables import Membership, OrgUnit, Person, ReportDeadline, ReportSubmission
 
@@ -216,6 +217,11 @@ async def submission(session: AsyncSession, deadline_id: int, unit_id: int, peri
         ReportSubmission.period == period))
 
 
+def nudge_key_prefix(deadline_id: int, unit_id: int, period: str) -> str:
+    """The start of every nudge's idempotency key for one report (`scheduler/deadlines.py`)."""
+    return f"deadline:{deadline_id}:{unit_id}:{period}:"
+
+
 async def mark_submitted(session: AsyncSession, deadline: ReportDeadline, unit: OrgUnit, period: str, *,
                          person_id: int | None, now: dt.datetime) -> tuple[ReportSubmission, bool]:
     """Records the report as submitted (once); the flag says whether this call recorded it."""
@@ -226,6 +232,8 @@ async def mark_submitted(session: AsyncSession, deadline: ReportDeadline, unit: 
                            submitted_by_id=person_id)
     session.add(row)
     await session.flush()
+    # A nudge held back by a mute or by the quiet hours would now nag about a report already in.
+    await withdraw(session, nudge_key_prefix(deadline.id, unit.id, period), reason="report submitted")
     audit.record(session, "mark_report_submitted", "report_submission", row.id, actor_id=person_id,
                  actor_label=f"person:{person_id}" if person_id else "system",
                  details={"deadline_id": deadline.id, "kind": deadline.kind, "unit_id": unit.id, "period": period})

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,3 +89,17 @@ async def enqueue_for_groups(session: AsyncSession, unit_id: int, purpose: Group
         added += await enqueue(session, key=f"{key}:g{group.id}", channel=group.channel, chat_id=group.chat_id,
                                kind=kind, body=body, not_before=outside_quiet_hours(now, tz))
     return added
+
+
+async def withdraw(session: AsyncSession, key_prefix: str, *, reason: str) -> int:
+    """Skips queued messages whose key starts with the prefix (a nudge the news made pointless).
+
+    A message already claimed by a sender is on its way and is left alone.
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.QUEUED,
+               OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True))
+        .values(status=OutboxStatus.SKIPPED, last_error=reason)
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0

@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import use_locale
 from bot.settings import Settings
 from models.base import utcnow
 from scheduler.deadlines import deadline_jobs
@@ -37,10 +38,15 @@ def jobs() -> dict[str, Job]:
 
 
 async def run_job(name: str, job: Job, sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo,
-                  clock: Callable[[], dt.datetime] = utcnow) -> int | None:
-    """One run with the current time; a failure is logged and the next run tries again."""
+                  clock: Callable[[], dt.datetime] = utcnow, default_locale: str = "vi") -> int | None:
+    """One run with the current time; a failure is logged and the next run tries again.
+
+    The job runs in the deployment's language: what goes to a group, or to a person who never
+    chose a language, is written in DEFAULT_LOCALE (jobs switch to a person's own where set).
+    """
     try:
-        added = await job(sessions, now=clock(), tz=tz)
+        with use_locale(default_locale):
+            added = await job(sessions, now=clock(), tz=tz)
     except Exception:
         log.exception("scheduler: job %s failed", name)
         return None
@@ -55,6 +61,7 @@ def build_scheduler(sessions: async_sessionmaker[AsyncSession], settings: Settin
     first = utcnow() + dt.timedelta(seconds=5)  # let the channels come up first
     for name, job in jobs().items():
         scheduler.add_job(run_job, IntervalTrigger(minutes=int(INTERVAL.total_seconds() // 60), timezone=dt.UTC),
-                          args=(name, job, sessions, settings.tz), id=name, name=name, next_run_time=first,
+                          args=(name, job, sessions, settings.tz),
+                          kwargs={"default_locale": settings.default_locale}, id=name, name=name, next_run_time=first,
                           coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE)
     return scheduler

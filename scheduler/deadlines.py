@@ -78,7 +78,7 @@ async def _nudge(session: AsyncSession, person: Person, deadline_id: int, kind: 
                  "Nộp xong, bấm “✅ Đã nộp báo cáo” để thôi nhắc.").format(
             report=report_title(kind, period), unit=unit.name, due=due_text(due), left=days_left_text(due, arrives))
         body = payload(text, [(f"rp:{deadline_id}:{unit.id}:{period}", _("✅ Đã nộp báo cáo"))])
-    added = await enqueue_for_person(session, person, key=f"deadline:{deadline_id}:{unit.id}:{period}:{lead}",
+    added = await enqueue_for_person(session, person, key=f"{deadlines.nudge_key_prefix(deadline_id, unit.id, period)}{lead}",
                                      kind="deadline_nudge", body=body, now=now, tz=tz)
     return int(added)
 

@@ -19,8 +19,12 @@ from models.tables import Meeting, OrgUnit
 
 
 async def meeting_jobs(sessions: async_sessionmaker[AsyncSession], *, now: dt.datetime, tz: ZoneInfo,
-                       default_locale: str = "vi") -> int:
-    """One run in one transaction; how many messages were enqueued."""
+                       default_locale: str | None = None) -> int:
+    """One run in one transaction; how many messages were enqueued.
+
+    Without `default_locale`, texts for groups and for people with no language of their own are
+    in the caller's current language (`scheduler.app.run_job` sets DEFAULT_LOCALE).
+    """
     async with sessions() as session:
         today = now.astimezone(tz).date()
         for team_id in await meetings.scheduled_teams(session):
@@ -38,7 +42,7 @@ async def meeting_jobs(sessions: async_sessionmaker[AsyncSession], *, now: dt.da
 
 
 async def _to_members(session: AsyncSession, meeting: Meeting, key: str, kind: str, now: dt.datetime,
-                      tz: ZoneInfo, default_locale: str) -> int:
+                      tz: ZoneInfo, default_locale: str | None) -> int:
     team = await session.get(OrgUnit, meeting.team_id)
     added = 0
     for person in await meetings.team_members(session, meeting.team_id):
@@ -79,7 +83,7 @@ def cancelled_text(meeting: Meeting, team: OrgUnit, tz: ZoneInfo) -> dict:
 
 
 async def _result(session: AsyncSession, meeting: Meeting, now: dt.datetime, tz: ZoneInfo,
-                  default_locale: str) -> int:
+                  default_locale: str | None) -> int:
     village = await meetings.village_of(session, meeting.team_id)
     if village is None:
         return 0

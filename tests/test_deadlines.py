@@ -213,6 +213,29 @@ async def test_a_muted_persons_nudge_waits_for_the_mute_to_end(sessions, cal: Ca
     assert "Còn 2 ngày." in mine[0].payload["text"]
 
 
+async def test_a_nudge_held_by_a_mute_is_withdrawn_when_the_report_comes_in(sessions, cal: Calendar) -> None:
+    deadline_id = await _team_deadline(sessions, cal.world)
+    async with sessions() as session:
+        await session.execute(update(Person).where(Person.id == cal.deputy.id)
+                              .values(muted_until=local(2026, 12, 23, 12)))
+        await session.commit()
+    await deadline_jobs(sessions, now=local(2026, 12, 22), tz=TZ)
+    held = [m for m in await _queued(sessions, "deadline:") if m.person_id == cal.deputy.id]
+    assert [m.status for m in held] == [OutboxStatus.QUEUED]
+    async with sessions() as session:
+        deadline = await session.get(deadlines.ReportDeadline, deadline_id)
+        team = await session.get(OrgUnit, cal.world.team.id)
+        await deadlines.mark_submitted(session, deadline, team, "2026-12", person_id=cal.world.leader.id,
+                                       now=local(2026, 12, 22, 9))
+        await session.commit()
+    after = {m.id: m for m in await _queued(sessions, "deadline:")}
+    assert after[held[0].id].status == OutboxStatus.SKIPPED
+    assert after[held[0].id].last_error == "report submitted"
+    # Another team's nudges, and messages already sent, are untouched.
+    assert all(m.status != OutboxStatus.SKIPPED for m in after.values()
+               if not m.idempotency_key.startswith(f"deadline:{deadline_id}:{cal.world.team.id}:2026-12:"))
+
+
 async def test_mute_flow_pauses_and_resumes_reminders(sessions, cal: Calendar) -> None:
     chat = Chat(sessions, "member")
     async with sessions() as session:

@@ -64,6 +64,25 @@ async def test_a_job_wrapper_runs_with_the_clock_it_is_given(sessions) -> None:
     assert kinds == {"monthly_team", "half_year", "annual"}
 
 
+async def test_jobs_run_in_the_deployments_language(sessions, settings) -> None:
+    """Texts to groups and to people without a language follow DEFAULT_LOCALE, not Vietnamese always."""
+    import dataclasses
+
+    from bot.i18n import current_locale
+
+    seen: list[str] = []
+
+    async def job(sessions_, *, now, tz):
+        seen.append(current_locale())
+        return 0
+
+    assert await run_job("probe", job, sessions, TZ, default_locale="en") == 0
+    assert await run_job("probe", job, sessions, TZ) == 0
+    assert seen == ["en", "vi"]
+    scheduler = build_scheduler(sessions, dataclasses.replace(settings, default_locale="en"))
+    assert {job.kwargs["default_locale"] for job in scheduler.get_jobs()} == {"en"}
+
+
 async def test_a_failing_job_is_logged_and_the_scheduler_goes_on(sessions, caplog) -> None:
     async def broken(sessions_, *, now, tz):
         raise RuntimeError("database went away")
