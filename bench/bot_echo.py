@@ -1,5 +1,5 @@
 """The reference: a bare aiogram 3 echo bot, long polling with the same concurrency limit as
-Gần Dân (256 updates in flight) — the framework's own limit on this machine."""
+Gần Dân (64 updates in flight) — the framework's own limit on this machine."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ async def serve() -> None:
               session=AiohttpSession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_BASE_URL"])))
     dispatcher = Dispatcher()
     dispatcher.message.register(echo)
-    await dispatcher.start_polling(bot, polling_timeout=25, handle_as_tasks=True, tasks_concurrency_limit=256,
+    await dispatcher.start_polling(bot, polling_timeout=25, handle_as_tasks=True, tasks_concurrency_limit=64,
                                    allowed_updates=["message", "callback_query"])
 
 

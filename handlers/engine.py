@@ -40,26 +40,26 @@ class Env:
 
 async def handle(session: AsyncSession, incoming: Incoming, env: Env, now: dt.datetime) -> list[Reply]:
     """Process one message inside the caller's transaction (the caller commits)."""
-    if incoming.message_id is not None:
-        key = f"{incoming.chat_id}:{incoming.message_id}"
-        if not await conversations.first_delivery(session, incoming.channel, key, now):
-            return []
-    found = await conversations.identify(session, incoming.channel, incoming.user_id)
-    identity, person = found if found else (None, None)
+    key = f"{incoming.chat_id}:{incoming.message_id}" if incoming.message_id is not None else None
+    opened = await conversations.open_chat(session, incoming.channel, incoming.user_id, incoming.chat_id, now,
+                                           message_key=key)
+    if opened is None:  # a redelivered message, already handled
+        return []
+    identity, person, state = opened
     if identity is not None:
         # Written at most once a minute: an UPDATE on every message bought nothing.
         if identity.last_seen_at is None or now - identity.last_seen_at >= LAST_SEEN_EVERY:
             identity.last_seen_at = now
         if identity.unreachable_at is not None:
             identity.unreachable_at = None
-    state = await conversations.load_state(session, incoming.channel, incoming.chat_id, now)
-    ctx = Ctx(session=session, incoming=incoming, now=now, tz=env.tz, state=state, person=person, identity=identity)
+    ctx = Ctx(session=session, incoming=incoming, now=now, tz=env.tz, state=state, person=person, identity=identity,
+              default_locale=env.default_locale)
     locale = (person.locale if person else None) or env.default_locale
     with use_locale(locale):
         replies = await _dispatch(ctx)
-    state.updated_at = now
     if state.flow:  # the 24 hours count from the last answer, not from the start
         state.expires_at = now + conversations.FLOW_TTL
+    await conversations.save_state(session, state, now)
     return replies
 
 
@@ -96,7 +96,7 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
         result = await handler(ctx, arg)
         if isinstance(result, tuple):
             return await _start_flow(ctx, *result)
-        return [*result, await _menu_or_stranger(ctx, "")] if not (result and result[-1].options) else result
+        return await _screen(ctx, result)
     if command:
         notice = _("Không có lệnh /{name}.").format(name=name)
         if ctx.state.flow:  # keep the step: showing the menu here left its numbers to the step
@@ -114,6 +114,15 @@ async def _menu_or_stranger(ctx: Ctx, notice: str) -> Reply:
     remember(ctx, prompt.options)
     body = f"{notice}\n\n{prompt.text}" if notice else prompt.text
     return Reply(body, prompt.options, columns=prompt.columns)
+
+
+async def _screen(ctx: Ctx, replies: list[Reply]) -> list[Reply]:
+    """A command's or a button's own screen: its choices become the chat's (so "2" picks one),
+    or the menu follows when it has none."""
+    if replies and replies[-1].options:
+        remember(ctx, replies[-1].options)
+        return replies
+    return [*replies, await _menu_or_stranger(ctx, "")]
 
 
 def remember(ctx: Ctx, options: tuple[Option, ...]) -> None:
@@ -144,7 +153,7 @@ async def _top_level(ctx: Ctx, text: str) -> list[Reply]:
         result = await handler(ctx, option.key)
         if isinstance(result, tuple):
             return await _start_flow(ctx, *result)
-        return [*result, await _menu_or_stranger(ctx, "")] if not (result and result[-1].options) else result
+        return await _screen(ctx, result)
     if option is None:
         notice = _("Nút này đã cũ.") if ctx.incoming.choice else _("Tôi chưa hiểu. Hãy chọn một mục:")
         return [await _menu_or_stranger(ctx, notice)]
@@ -224,6 +233,7 @@ async def _back(ctx: Ctx, flow: Flow) -> list[Reply]:
 
 async def _finish(ctx: Ctx, flow: Flow) -> list[Reply]:
     replies = await flow.finish(ctx)
+    ctx.forget_roles()  # finishing may have changed them (joining, a role given or ended)
     chained = ctx.data.get("_next_flow"), dict(ctx.data.get("_next_data") or {})
     conversations.clear_flow(ctx.state)
     # The person may just have joined or changed language: speak as they now are.

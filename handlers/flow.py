@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.types import Incoming, Option, Reply
-from models.tables import ChatIdentity, ConversationState, Person
+from models import scope
+from models.conversations import ChatState
+from models.scope import Held
+from models.tables import ChatIdentity, Person
 
 
 class Invalid(Exception):
@@ -34,9 +37,24 @@ class Ctx:
     incoming: Incoming
     now: dt.datetime
     tz: ZoneInfo
-    state: ConversationState
+    state: ChatState
     person: Person | None = None
     identity: ChatIdentity | None = None
+    # The deployment's language (DEFAULT_LOCALE): for texts to group chats, which have none of their own.
+    default_locale: str = "vi"
+    _held: dict[int, Sequence[Held]] = field(default_factory=dict, repr=False)
+
+    async def roles(self) -> Sequence[Held]:
+        """The person's roles, read once per update however many steps of it ask."""
+        assert self.person is not None
+        held = self._held.get(self.person.id)
+        if held is None:
+            held = self._held[self.person.id] = await scope.roles(self.session, self.person.id)
+        return held
+
+    def forget_roles(self) -> None:
+        """After a change that may have touched memberships (a finished flow, e.g. joining)."""
+        self._held.clear()
 
     @property
     def today(self) -> dt.date:
@@ -47,7 +65,7 @@ class Ctx:
         return self.state.data
 
     def put(self, **values: Any) -> None:
-        """Store answers; a new dict so the JSON column sees the change."""
+        """Store answers; a new dict, so the copy read at the start still tells what changed."""
         self.state.data = {**self.state.data, **values}
 
     def drop(self, *keys: str) -> None:

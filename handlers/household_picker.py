@@ -5,14 +5,15 @@ from __future__ import annotations
 from bot.i18n import _, format_short_date
 from handlers.flow import Answer, Ctx, Invalid, Prompt, Stay
 from handlers.types import Option
-from models import households, scope
+from models import households
+from models.households import HouseholdPick
 from models.tables import Household
 
 PAGE = 6
 SEARCH_LIMIT = 8
 
 
-def household_label(household: Household, today_known: bool = True) -> str:
+def household_label(household: Household | HouseholdPick, today_known: bool = True) -> str:
     last = (format_short_date(household.last_visited_on) if household.last_visited_on
             else _("chưa thăm"))
     address = f", {household.address}" if household.address else ""
@@ -20,7 +21,7 @@ def household_label(household: Household, today_known: bool = True) -> str:
 
 
 async def ask_household(ctx: Ctx, question: str, extra: tuple[Option, ...] = ()) -> Prompt:
-    held = await scope.roles(ctx.session, ctx.person.id)
+    held = await ctx.roles()
     query = ctx.data.get("_query")
     if query:
         found = await households.search(ctx.session, ctx.person.id, held, query, SEARCH_LIMIT)
@@ -50,7 +51,7 @@ async def accept_household(ctx: Ctx, answer: Answer) -> Household | None:
             ctx.put(_page=int(key[3:]))
             raise Stay()
         if key.startswith("h:"):
-            held = await scope.roles(ctx.session, ctx.person.id)
+            held = await ctx.roles()
             household = await households.get_in_scope(ctx.session, held, int(key[2:]))
             if household is None:
                 raise Invalid(_("Hộ này không còn trong danh sách của bạn."))

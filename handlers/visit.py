@@ -12,8 +12,7 @@ from handlers.labels import PURPOSE_LABELS
 from handlers.matching import has_letters
 from handlers.types import Option, Reply
 from models.enums import VisitPurpose
-from models.tables import Household
-from models.visits import record_visit
+from models.visits import household_to_visit, record_visit
 
 NOTE_MAX = 500
 
@@ -101,11 +100,11 @@ async def accept_note(ctx: Ctx, answer: Answer) -> None:
 
 
 async def finish(ctx: Ctx) -> list[Reply]:
-    household = await ctx.session.get(Household, ctx.data["household_id"])
+    household, nhom = await household_to_visit(ctx.session, ctx.data["household_id"])  # households are never deleted
     day = visit_day(ctx)
     visit = await record_visit(ctx.session, person_id=ctx.person.id, household=household, visited_on=day,
                                purpose=VisitPurpose(ctx.data["purpose"]), note=ctx.data.get("note"),
-                               channel=ctx.incoming.channel, now=ctx.now)
+                               channel=ctx.incoming.channel, now=ctx.now, nhom=nhom)
     text = _("✅ Đã ghi thăm hộ {name}, {date}.\nMục đích: {purpose}.").format(
         name=household.head_name, date=format_date(day), purpose=PURPOSE_LABELS[visit.purpose])
     if visit.note:

@@ -154,8 +154,10 @@ async def remember_offered(session: AsyncSession, channel: Channel, chat_id: str
     A chat in the middle of a flow keeps its own choices: the person is answering that flow.
     """
     offered = [[str(key), str(label)] for key, label in options]
+    # Locked (PostgreSQL) so a message the person sends meanwhile is not overwritten by a stale copy.
     state = await session.scalar(
-        select(ConversationState).where(ConversationState.channel == channel, ConversationState.chat_id == chat_id))
+        select(ConversationState).where(ConversationState.channel == channel, ConversationState.chat_id == chat_id)
+        .with_for_update())
     if state is None:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         await session.execute(insert(ConversationState).values(

@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role, UnitKind
@@ -20,18 +22,32 @@ class Held:
 
 
 async def roles(session: AsyncSession, person_id: int) -> Sequence[Held]:
-    rows = (await session.execute(
-        select(Membership.role, OrgUnit).join(OrgUnit, OrgUnit.id == Membership.unit_id)
-        .where(Membership.person_id == person_id, Membership.ended_at.is_(None))
-        .order_by(OrgUnit.depth.desc())
-    )).all()
+    rows = (await session.execute(_roles_statement(), {"person_id": person_id})).all()
     return [Held(role, unit) for role, unit in rows]
+
+
+@cache
+def _roles_statement() -> Select[Any]:
+    # Built once: several updates in ten ask, and building a select costs more than running it.
+    return (select(Membership.role, OrgUnit).join(OrgUnit, OrgUnit.id == Membership.unit_id)
+            .where(Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None))
+            .order_by(OrgUnit.depth.desc()))
 
 
 def covers(held: Sequence[Held], column: ColumnElement[str]) -> ColumnElement[bool]:
     """SQL condition: `column` (a unit path) lies under one of the units held."""
     paths = {h.unit.path for h in held}
     return or_(*(column.startswith(p) for p in paths)) if paths else false()
+
+
+def covers_bound(column: ColumnElement[str], count: int) -> ColumnElement[bool]:
+    """`covers` for a statement built once and reused: the paths are the bound parameters
+    `scope_0`, `scope_1`, … that `scope_params` fills (`count` of them, as `len(scope_params(…))`)."""
+    return or_(*(column.startswith(bindparam(f"scope_{i}")) for i in range(count))) if count else false()
+
+
+def scope_params(held: Sequence[Held]) -> dict[str, str]:
+    return {f"scope_{i}": path for i, path in enumerate(sorted({h.unit.path for h in held}))}
 
 
 def area_paths(held: Sequence[Held]) -> set[str]:

@@ -1,8 +1,10 @@
 """Recording household visits, and undoing one within the grace period."""
 
 import datetime as dt
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import audit
@@ -12,11 +14,26 @@ from models.tables import Household, OrgUnit, Visit
 UNDO_WINDOW = dt.timedelta(minutes=10)
 
 
+async def household_to_visit(session: AsyncSession, household_id: int) -> tuple[Household, OrgUnit] | None:
+    """The household and its nhóm in one query, for `record_visit(…, nhom=…)` (its audit entry
+    names the nhóm)."""
+    row = (await session.execute(_household_statement(), {"household_id": household_id})).first()
+    return (row[0], row[1]) if row else None
+
+
+@cache
+def _household_statement() -> Select[Any]:
+    return (select(Household, OrgUnit).join(OrgUnit, OrgUnit.id == Household.nhom_id)
+            .where(Household.id == bindparam("household_id")))
+
+
 async def record_visit(
     session: AsyncSession, *, person_id: int, household: Household, visited_on: dt.date,
     purpose: VisitPurpose, note: str | None, channel: Channel | None, now: dt.datetime,
+    nhom: OrgUnit | None = None,
 ) -> Visit:
-    nhom = await session.get(OrgUnit, household.nhom_id)
+    if nhom is None or nhom.id != household.nhom_id:
+        nhom = await session.get(OrgUnit, household.nhom_id)
     visit = Visit(household_id=household.id, person_id=person_id, nhom_id=household.nhom_id,
                   village_id=household.village_id, commune_id=household.commune_id,
                   visited_on=visited_on, purpose=purpose, note=note, channel=channel, created_at=now)

@@ -19,7 +19,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.runtime import (
-    RetryAfter, RetryPolicy, Transient, Unreachable, mark_unreachable, process, with_retries,
+    CONCURRENCY, RetryAfter, RetryPolicy, Transient, Unreachable, mark_unreachable, process, with_retries,
 )
 from bot.channels.zalo.client import BotInfo, ZaloClient, ZaloError
 from bot.channels.zalo.convert import UNSUPPORTED, Send, parse_update, to_incoming, to_sends, unsupported_reply
@@ -41,7 +41,7 @@ class ZaloChannel:
     def __init__(self, client: ZaloClient, sessions: async_sessionmaker[AsyncSession], env: Env, *,
                  webhook_secret: str | None = None, bot_names: tuple[str, ...] = (),
                  policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 concurrency: int = 256, poll_timeout: int = 30, backoff: float = 1.0) -> None:
+                 concurrency: int = CONCURRENCY, poll_timeout: int = 30, backoff: float = 1.0) -> None:
         self.client = client
         self.sessions = sessions
         self.env = env
