@@ -1,5 +1,7 @@
 """The bot's own web server, behind the operator's HTTPS reverse proxy: one webhook route per
-platform (each checks its secret header) and `/healthz` for monitoring.
+platform (each checks its secret header), `/healthz` for monitoring, and `/files/<token>` for the
+stored files Zalo fetches by link (a chart, a spreadsheet): unknown or expired tokens get 404,
+and nothing lists the files.
 
 A channel adds its webhook as a `Webhook(path, header, secret, accept)`; `accept` receives the
 decoded JSON and must return quickly (the work runs in the background).
@@ -10,14 +12,19 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from unidecode import unidecode
+
+from bot.outbox_files import FILES_PATH, Files
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +91,36 @@ def health_handler(engine: AsyncEngine, channels: Mapping[str, str]) -> Callable
     return handle
 
 
-def build_app(engine: AsyncEngine, channels: Mapping[str, str], webhooks: Iterable[Webhook] = ()) -> web.Application:
+def files_handler(files: Files) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def handle(request: web.Request) -> web.Response:
+        found = await files.by_token(request.match_info["token"])
+        if found is None:
+            return web.Response(status=404, text="not found")
+        kind = "inline" if found.mime.startswith("image/") else "attachment"
+        return web.Response(body=found.data, content_type=found.mime, headers={
+            hdrs.CONTENT_DISPOSITION: content_disposition(kind, found.filename),
+            hdrs.CACHE_CONTROL: "private, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "X-Robots-Tag": "noindex",
+        })
+
+    return handle
+
+
+def content_disposition(kind: str, filename: str) -> str:
+    """RFC 6266: an ASCII name for old clients, the real (Vietnamese) one in UTF-8 for the rest."""
+    plain = re.sub(r'[^A-Za-z0-9._ ()-]+', "_", unidecode(filename)).strip() or "file"
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def build_app(engine: AsyncEngine, channels: Mapping[str, str], webhooks: Iterable[Webhook] = (),
+              files: Files | None = None) -> web.Application:
     """`channels` is read at each health check, so a channel may update its status as it runs."""
     app = web.Application()
     app.router.add_get(HEALTH_PATH, health_handler(engine, channels))
+    if files is not None:
+        app.router.add_get(FILES_PATH + "/{token}", files_handler(files))
     for hook in webhooks:
         app.router.add_post(hook.path, webhook_handler(hook))
     return app

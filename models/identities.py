@@ -51,3 +51,11 @@ async def mark_unreachable(session: AsyncSession, channel: Channel, user_id: str
                                    ChatIdentity.unreachable_at.is_(None))
         .values(unreachable_at=now, unreachable_reason=reason[:200])
     )
+
+
+async def chat_locale(session: AsyncSession, channel: Channel, chat_id: str) -> str | None:
+    """The language chosen by the person behind a private chat; None for groups and strangers."""
+    return await session.scalar(
+        select(Person.locale).join(ChatIdentity, ChatIdentity.person_id == Person.id)
+        .where(ChatIdentity.channel == channel, ChatIdentity.chat_id == chat_id)
+        .order_by(ChatIdentity.last_seen_at.desc().nulls_last()).limit(1))

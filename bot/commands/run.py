@@ -26,7 +26,8 @@ from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
 from bot.i18n import _
 from bot.outbox import Deliverer, OutboxSender
-from bot.outbox_deliver import TelegramDeliverer, ZaloDeliverer
+from bot.outbox_deliver import TelegramDeliverer, ZaloDeliverer, telegram_download
+from bot.outbox_files import Files
 from bot.settings import Settings
 from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
 from handlers.engine import Env
@@ -91,6 +92,8 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
     hooks: list[Webhook] = []
     runners: list[Callable[[], Awaitable[int]]] = []
     deliverers: dict[Channel, Deliverer] = {}
+    # Charts, spreadsheets and photos for the outbox; Zalo fetches them from our web server by link.
+    files = Files(app.sessions, public_url=settings.public_url, default_locale=settings.default_locale)
     async with contextlib.AsyncExitStack() as stack:
         scheduler = build_scheduler(app.sessions, settings)  # reminders and nudges into the outbox
         scheduler.start()
@@ -110,7 +113,8 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
                                        settings.telegram_webhook_secret, status, stop))
             else:
                 runners.append(partial(_polling, telegram, status, stop))
-            deliverers[Channel.TELEGRAM] = TelegramDeliverer(telegram.bot)
+            deliverers[Channel.TELEGRAM] = TelegramDeliverer(telegram.bot, files)
+            files.telegram_download = telegram_download(telegram.bot)  # Telegram photos for Zalo
         if settings.zalo_bot_token:
             client = await stack.enter_async_context(ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url))
             zalo = ZaloChannel(client, app.sessions, env, webhook_secret=settings.zalo_webhook_secret)
@@ -124,15 +128,15 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
                 hooks.append(Webhook(ZALO_PATH, ZALO_SECRET_HEADER, settings.zalo_webhook_secret, zalo.accept))
             runners.append(partial(_zalo, zalo, settings.zalo_webhook_url, settings.zalo_webhook_secret,
                                    status, stop))
-            deliverers[Channel.ZALO] = ZaloDeliverer(client)
+            deliverers[Channel.ZALO] = ZaloDeliverer(client, files)
         if deliverers:
             sender = OutboxSender(app.sessions, deliverers, worker_id=f"{socket.gethostname()}:{os.getpid()}")
             runners.append(partial(_outbox, sender, stop))
         host, port = settings.web_address
         try:
-            await stack.enter_async_context(serve(build_app(app.engine, status, hooks), host, port))
+            await stack.enter_async_context(serve(build_app(app.engine, status, hooks, files), host, port))
         except OSError as error:
-            if hooks:
+            if hooks or settings.public_url:
                 log.error("web server cannot listen on %s: %s", settings.web_listen, error.strerror)
                 return 1
             log.warning("web server not started on %s (%s): no /healthz", settings.web_listen, error.strerror)

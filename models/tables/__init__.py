@@ -2,6 +2,7 @@
 
 from models.tables.access import AuditLog, Counter, InviteCode
 from models.tables.announcements import Announcement, AnnouncementReceipt
+from models.tables.attachments import Attachment
 from models.tables.concerns import Concern, ConcernEvent, ConcernPhoto
 from models.tables.conversation import ConversationState, ProcessedMessage
 from models.tables.deadlines import ReportDeadline, ReportSubmission
@@ -12,7 +13,7 @@ from models.tables.org import OrgUnit
 from models.tables.people import ChatIdentity, Membership, Person
 
 __all__ = [
-    "Announcement", "AnnouncementReceipt", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
+    "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
     "ConcernEvent", "ConcernPhoto", "ConversationState", "Counter", "Household", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
     "ProcessedMessage", "Visit",

@@ -2,9 +2,13 @@
 
 It implements the methods the bot uses, serves scripted updates through getUpdates, records
 every request, and rejects with 400 — as the real server does — any request beyond the Bot
-API's limits (text, caption, callback data, keyboard size, empty button text). Failures can be
-scripted per method: a 429 with retry_after (enforced: calling again too early gets another
-429), a 5xx, or a 403 for a chat that blocked the bot.
+API's limits (text, caption, callback data, keyboard size, empty button text, photo size and
+dimensions). Failures can be scripted per method: a 429 with retry_after (enforced: calling
+again too early gets another 429), a 5xx, or a 403 for a chat that blocked the bot.
+
+Uploads (multipart sendPhoto/sendDocument) are recorded as `Upload`s with their bytes in place
+of the `attach://` reference; files the test `host`s are served by getFile and
+`/file/bot<token>/<path>`, each download counted.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +28,19 @@ BOT_ID = 7000001
 BOT_USERNAME = "gandan_test_bot"
 TOKEN = f"{BOT_ID}:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates"}
+
+
+PHOTO_BYTES = 10 * 1024 * 1024  # the Bot API's limit for an uploaded photo
+DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent as multipart form data."""
+
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass
@@ -64,10 +82,20 @@ def _limits(method: str, params: dict[str, Any]) -> str | None:
             return "Bad Request: message text is empty"
         if len(text) > 4096:
             return "Bad Request: message is too long"
-    if method == "sendPhoto" and len(params.get("caption", "")) > 1024:
+    if method in ("sendPhoto", "sendDocument") and len(params.get("caption", "")) > 1024:
         return "Bad Request: message caption is too long"
-    if method in ("sendMessage", "sendPhoto") and not params.get("chat_id"):
+    if method in ("sendMessage", "sendPhoto", "sendDocument") and not params.get("chat_id"):
         return "Bad Request: chat_id is empty"
+    if method == "sendPhoto":
+        problem = _photo_problem(params.get("photo"))
+        if problem:
+            return problem
+    if method == "sendDocument":
+        document = params.get("document")
+        if not document:
+            return "Bad Request: there is no document in the request"
+        if isinstance(document, Upload) and len(document.data) > DOCUMENT_BYTES:
+            return "Bad Request: file is too big"
     markup = params.get("reply_markup")
     if isinstance(markup, dict) and "inline_keyboard" in markup:
         buttons = [button for row in markup["inline_keyboard"] for button in row]
@@ -94,6 +122,24 @@ def _limits(method: str, params: dict[str, Any]) -> str | None:
     return None
 
 
+def _photo_problem(photo: object) -> str | None:
+    """The real server refuses photos over 10 MB, and PNGs whose sides add up to over 10,000 px or
+    whose ratio is over 20."""
+    if not photo:
+        return "Bad Request: there is no photo in the request"
+    if not isinstance(photo, Upload):
+        return None
+    if len(photo.data) > PHOTO_BYTES:
+        return "Bad Request: PHOTO_SAVE_FILE_INVALID"
+    if photo.data.startswith(b"\x89PNG\r\n\x1a\n"):
+        width, height = struct.unpack(">II", photo.data[16:24])
+        if width + height > 10000 or max(width, height) > 20 * max(1, min(width, height)):
+            return "Bad Request: PHOTO_INVALID_DIMENSIONS"
+    elif not photo.data.startswith((b"\xff\xd8", b"GIF8", b"RIFF")):  # JPEG, GIF, WebP
+        return "Bad Request: IMAGE_PROCESS_FAILED"
+    return None
+
+
 class FakeTelegram:
     """Start with `async with FakeTelegram() as fake:`; point the bot at `fake.url`."""
 
@@ -107,9 +153,13 @@ class FakeTelegram:
         self.webhook: dict[str, Any] = {}
         self.delays: dict[str, float] = {}
         self.polled_offset = 0  # the offset of the latest getUpdates: every update below it was fetched
+        self.hosted: dict[str, bytes] = {}  # file_id -> bytes, for getFile and downloads
+        self.downloads: list[str] = []  # file ids downloaded, in order
+        self.unfetchable: set[str] = set()  # photo URLs the server "cannot fetch" (400)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
         self._callback_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
         self._retry_until: dict[str, float] = {}
         self._storm: tuple[str, int, int] | None = None  # (method, every n-th call, retry_after)
         self._storm_calls = 0
@@ -121,6 +171,7 @@ class FakeTelegram:
     async def __aenter__(self) -> FakeTelegram:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -155,6 +206,10 @@ class FakeTelegram:
     def calm(self) -> None:
         self._storm = None
 
+    def host(self, file_id: str, data: bytes) -> None:
+        """A file users sent earlier (a photo's file id), for getFile and the download URL."""
+        self.hosted[file_id] = data
+
     def count(self, method: str, status: int = 200) -> int:
         return sum(1 for c in self.calls if c.method == method and c.status == status)
 
@@ -188,11 +243,16 @@ class FakeTelegram:
         method = request.match_info["method"]
         form = await request.post()
         params: dict[str, Any] = {}
+        uploads: dict[str, Upload] = {}
         for key, value in form.items():
             if isinstance(value, str):
                 params[key] = json.loads(value) if key in JSON_FIELDS else value
-            else:  # an uploaded file
-                params[key] = {"filename": value.filename}
+            else:  # an uploaded file, referred to as attach://<key>
+                uploads[key] = Upload(value.filename, value.content_type, value.file.read())
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = uploads.pop(value.removeprefix("attach://"), None)
+        params.update(uploads)  # a file sent under the parameter's own name
         if request.match_info["token"] != TOKEN:
             return self._record(method, params, 401, "Unauthorized")
         if method in self.delays:
@@ -206,7 +266,7 @@ class FakeTelegram:
         if failure is not None:
             return failure
         chat = str(params.get("chat_id", ""))
-        if method in ("sendMessage", "sendPhoto", "editMessageReplyMarkup") and chat in self.blocked:
+        if method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageReplyMarkup") and chat in self.blocked:
             return self._record(method, params, 403, "Forbidden: bot was blocked by the user")
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
@@ -289,9 +349,36 @@ class FakeTelegram:
     def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, text=params["text"])
 
-    def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
-        photo = [{"file_id": "AgACbotphoto", "file_unique_id": "botphoto", "width": 800, "height": 600}]
+    def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        if params["photo"] in self.unfetchable:
+            return self._record("sendPhoto", params, 400, "Bad Request: wrong file identifier/HTTP URL specified")
+        number = next(self._file_ids)
+        photo = [{"file_id": f"AgACbotphoto{number}", "file_unique_id": f"botphoto{number}", "width": 800,
+                  "height": 600}]
         return self._message(params, photo=photo, **({"caption": params["caption"]} if "caption" in params else {}))
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        document = params["document"]
+        name = document.filename if isinstance(document, Upload) else "file"
+        number = next(self._file_ids)
+        return self._message(params, document={"file_id": f"BQACbotdoc{number}", "file_unique_id": f"botdoc{number}",
+                                               "file_name": name},
+                             **({"caption": params["caption"]} if "caption" in params else {}))
+
+    def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.hosted:
+            return self._record("getFile", params, 400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.hosted[file_id]),
+                "file_path": f"photos/{file_id}.jpg"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        file_id = path.removeprefix("photos/").removesuffix(".jpg")
+        if request.match_info["token"] != TOKEN or file_id not in self.hosted:
+            return web.Response(status=404, text="Not Found")
+        self.downloads.append(file_id)
+        return web.Response(body=self.hosted[file_id], content_type="image/jpeg")
 
     def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> bool | web.Response:
         key = (str(params.get("chat_id")), int(params.get("message_id", 0)))

@@ -2,7 +2,8 @@
 
 It behaves like the real API where our code depends on it: one update per getUpdates, a 408
 envelope when the long poll runs out, the `{ok, result, error_code, description}` envelope,
-text and captions of 1–2,000 characters, 429 when told to, 403 for chats that blocked the bot.
+text and captions of 1–2,000 characters, photos only as an http(s) URL (sendPhoto; there is no
+way to upload a file or send a document), 429 when told to, 403 for chats that blocked the bot.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ class FakeZaloApi:
                 if c.method in ("sendMessage", "sendPhoto") and c.status == 200
                 and (chat_id is None or c.params.get("chat_id") == chat_id)]
 
+    def photos(self, chat_id: str | None = None) -> list[str]:
+        """URLs of the photos delivered (successful sendPhoto), oldest first."""
+        return [c.params["photo"] for c in self.calls if c.method == "sendPhoto" and c.status == 200
+                and (chat_id is None or c.params.get("chat_id") == chat_id)]
+
     def methods(self) -> list[str]:
         return [c.method for c in self.calls]
 
@@ -122,6 +128,8 @@ class FakeZaloApi:
             return _error(400, f"{field_name} must be between 1 and {MAX_TEXT} characters")
         if call.method == "sendPhoto" and not call.params.get("photo"):
             return _error(400, "photo is required")
+        if call.method == "sendPhoto" and not str(call.params["photo"]).startswith(("http://", "https://")):
+            return _error(400, "photo must be a URL")
         return _ok({"message_id": f"sent{next(self._ids)}", "date": 1749632637199})
 
 
