@@ -6,6 +6,7 @@ never has to read a traceback to find a typo in `.env`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -22,6 +23,9 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./gandan.db"
 DEFAULT_TELEGRAM_API = "https://api.telegram.org"
 DEFAULT_ZALO_API = "https://bot-api.zaloplatforms.com"
 DEFAULT_WEB_LISTEN = "127.0.0.1:8080"
+DEFAULT_DAILY_ROLLUP_TIME = dt.time(19, 0)
+# The daily roll-up must leave room for a few 15-minute scheduler runs before quiet hours (21:00).
+ROLLUP_EARLIEST, ROLLUP_LATEST = dt.time(7, 0), dt.time(20, 30)
 SUPPORTED_LOCALES = ("vi", "en")
 
 _TELEGRAM_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -55,6 +59,8 @@ class Settings:
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
     web_listen: str = DEFAULT_WEB_LISTEN
+    public_url: str | None = None  # where the web server is reached from outside: links to stored files
+    daily_rollup_time: dt.time = DEFAULT_DAILY_ROLLUP_TIME
 
     @property
     def web_address(self) -> tuple[str, int]:
@@ -113,6 +119,17 @@ def _listen(value: str) -> str:
         raise SettingsError("WEB_LISTEN", _("phải có dạng máy:cổng, ví dụ 127.0.0.1:8080, nhận được “{value}”"
                                             ).format(value=value))
     return value
+
+
+def _rollup_time(value: str | None) -> dt.time:
+    if value is None:
+        return DEFAULT_DAILY_ROLLUP_TIME
+    match = re.match(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)?$", value)  # 19:00, 19h, 19h30
+    at = dt.time(int(match.group(1)), int(match.group(2) or 0)) if match else None
+    if at is None or not ROLLUP_EARLIEST <= at <= ROLLUP_LATEST:
+        raise SettingsError("DAILY_ROLLUP_TIME", _("phải là giờ:phút từ 07:00 đến 20:30 (trước giờ yên lặng "
+                                                   "21:00), nhận được “{value}”").format(value=value))
+    return at
 
 
 def load_settings(
@@ -181,6 +198,10 @@ def load_settings(
             choices=", ".join(_LOG_LEVELS), value=log_level))
 
     web_listen = _listen(get("WEB_LISTEN") or DEFAULT_WEB_LISTEN)
+    public_url = get("PUBLIC_URL")
+    if public_url:
+        public_url = _url("PUBLIC_URL", public_url)
+    daily_rollup_time = _rollup_time(get("DAILY_ROLLUP_TIME"))
 
     return Settings(
         database_url=database_url,
@@ -197,6 +218,8 @@ def load_settings(
         timezone=timezone,
         log_level=log_level,
         web_listen=web_listen,
+        public_url=public_url,
+        daily_rollup_time=daily_rollup_time,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import _, format_date
+from handlers.concern_notice import post_new_concern
 from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Step, Stay
 from handlers.household_picker import accept_household, ask_household
 from handlers.labels import CATEGORY_LABELS, URGENCY_LABELS
@@ -111,6 +112,7 @@ async def finish(ctx: Ctx) -> list[Reply]:
         description=ctx.data["description"], photos=list(ctx.data.get("photos", [])),
         channel=ctx.incoming.channel, now=ctx.now, year=ctx.today.year,
     )
+    await post_new_concern(ctx.session, concern, household, locale=ctx.default_locale, now=ctx.now, tz=ctx.tz)
     due = concern.due_at.astimezone(ctx.tz).date()
     who = household.head_name if household else _("ẩn danh / nhiều hộ")
     return [Reply(_("✅ Đã ghi ý kiến {reference} ({who}).\nLĩnh vực: {category}. Mức độ: {urgency}.\n"

@@ -1,6 +1,7 @@
 """Group chats: only commands addressed to the bot, and `/ganket` to bind the group to a unit.
 
-Nothing about households is ever said in a group: its members are not all entitled to see it.
+Nothing about households is answered in a group: its members are not all entitled to see it.
+What the bot posts to groups on its own follows the rule in `models/concern_posts.py`.
 """
 
 from __future__ import annotations
