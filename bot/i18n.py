@@ -94,6 +94,12 @@ def format_date(day: dt.date) -> str:
     return _babel_format_date(day, pattern, locale=_current.get())
 
 
+def format_month(day: dt.date) -> str:
+    """The month of `day`: "tháng 10 năm 2026" in Vietnamese, "October 2026" in English."""
+    pattern = _("'tháng' M 'năm' y")
+    return _babel_format_date(day, pattern, locale=_current.get())
+
+
 def format_short_date(day: dt.date) -> str:
     """The short form used in lists and buttons: 15/6/2026."""
     return f"{day.day}/{day.month}/{day.year}"

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[tuple[str, LazyString], ...]] = {
         ("huy", __("Hủy việc đang làm")),
         ("quaylai", __("Quay lại bước trước")),
         ("help", __("Trợ giúp")),
+        ("tonghop", __("Tổng hợp tháng (tổ trưởng, lãnh đạo xã)")),
         ("ganket", __("Gắn nhóm với đơn vị (trong nhóm)")),
     ),
     "en": (
@@ -22,6 +23,7 @@ COMMANDS: dict[str, tuple[tuple[str, LazyString], ...]] = {
         ("cancel", __("Hủy việc đang làm")),
         ("back", __("Quay lại bước trước")),
         ("help", __("Trợ giúp")),
+        ("digest", __("Tổng hợp tháng (tổ trưởng, lãnh đạo xã)")),
         ("ganket", __("Gắn nhóm với đơn vị (trong nhóm)")),
     ),
 }
