@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from bot.i18n import _
-from handlers import actions, meeting_admin, mute, views
+from handlers import actions, digest, meeting_admin, mute, views
 from handlers.flow import Ctx, Prompt
 from handlers.types import Option, Reply
-from models import scope
+from models import broadcast_audience, digest_audience, scope
 from models.visits import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
-                "m:deadlines": "deadlines", "m:mute": "mute"}
+                "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list"}
 VIEW_ENTRIES = {"m:households": views.my_households, "m:reports": views.my_reports,
-                "m:meetings": views.meetings, "m:open": views.open_concerns, "m:unreachable": views.unreachable}
+                "m:meetings": views.meetings, "m:open": views.open_concerns, "m:unreachable": views.unreachable,
+                "m:digest": digest.from_menu}
 LEADER_ONLY = {"m:open", "m:unreachable"}
 
 
 async def main_menu(ctx: Ctx) -> Prompt:
-    held = await scope.roles(ctx.session, ctx.person.id)
+    held = await ctx.roles()
     options = [
         Option("m:visit", _("📝 Ghi thăm hộ")),
         Option("m:concern", _("📣 Ghi ý kiến, kiến nghị")),
@@ -29,6 +30,11 @@ async def main_menu(ctx: Ctx) -> Prompt:
         options.append(Option("m:open", _("📂 Ý kiến đang mở")))
         options.append(Option("m:unreachable", _("📵 Chưa liên lạc được")))
         options.append(Option("m:deadlines", _("🗓 Hạn báo cáo")))
+    if digest_audience.may_see_digests(held):
+        options.append(Option("m:digest", _("📊 Tổng hợp tháng")))
+    if broadcast_audience.author_scopes(held):
+        options.append(Option("m:bcast", _("📢 Gửi thông báo")))
+        options.append(Option("m:bcasts", _("📬 Thông báo đã gửi")))
     options.append(Option("m:mute", mute.menu_label(ctx)))
     options.append(Option("m:lang", _("🌐 Ngôn ngữ")))
     return Prompt(_("Chọn việc cần làm:"), tuple(options), columns=2)
@@ -59,7 +65,7 @@ async def act(ctx: Ctx, key: str) -> str | list[Reply]:
         return "meeting_admin"  # leaders manage the meetings; members see the schedule
     if key in VIEW_ENTRIES:
         if key in LEADER_ONLY:
-            held = await scope.roles(ctx.session, ctx.person.id)
+            held = await ctx.roles()
             if not (scope.is_leader(held) or scope.is_commune_role(held)):
                 return [Reply(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))]
         return await VIEW_ENTRIES[key](ctx)

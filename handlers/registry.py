@@ -1,9 +1,12 @@
 """Every conversation flow by name (the name is what the database keeps for a chat)."""
 
-from handlers import concern, deadlines, language, meeting_admin, meetings, mute, onboarding, visit
+from handlers import (
+    broadcast, broadcast_report, concern, deadlines, language, meeting_admin, meetings, mute, onboarding, visit,
+)
+from handlers import digest  # noqa: F401  (registers /tonghop)
 from handlers.flow import Flow
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     onboarding.FLOW, visit.FLOW, concern.FLOW, language.FLOW, deadlines.FLOW, mute.FLOW,
-    meeting_admin.FLOW, meetings.FLOW,
+    meeting_admin.FLOW, meetings.FLOW, broadcast.FLOW, broadcast_report.FLOW,
 )}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,9 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import use_locale
 from bot.settings import Settings
 from models.base import utcnow
+from scheduler.broadcasts import broadcast_jobs
 from scheduler.deadlines import deadline_jobs
+from scheduler.digests import digest_jobs
 from scheduler.housekeeping import housekeeping
 from scheduler.meetings import meeting_jobs
+from scheduler.rollups import daily_rollups
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +36,11 @@ INTERVAL = dt.timedelta(minutes=15)
 MISFIRE_GRACE = int(INTERVAL.total_seconds())
 
 
-def jobs() -> dict[str, Job]:
-    """The jobs to run by name."""
-    return {"deadlines": deadline_jobs, "meetings": meeting_jobs, "housekeeping": housekeeping}
+def jobs(settings: Settings) -> dict[str, Job]:
+    """The jobs to run by name, with the settings each needs bound in."""
+    return {"deadlines": deadline_jobs, "meetings": meeting_jobs, "housekeeping": housekeeping,
+            "rollups": partial(daily_rollups, at=settings.daily_rollup_time), "digests": digest_jobs,
+            "broadcasts": broadcast_jobs}
 
 
 async def run_job(name: str, job: Job, sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo,
@@ -59,7 +65,7 @@ def build_scheduler(sessions: async_sessionmaker[AsyncSession], settings: Settin
     """Every job every 15 minutes, the first run right after start; not started here."""
     scheduler = AsyncIOScheduler(timezone=dt.UTC)
     first = utcnow() + dt.timedelta(seconds=5)  # let the channels come up first
-    for name, job in jobs().items():
+    for name, job in jobs(settings).items():
         scheduler.add_job(run_job, IntervalTrigger(minutes=int(INTERVAL.total_seconds() // 60), timezone=dt.UTC),
                           args=(name, job, sessions, settings.tz),
                           kwargs={"default_locale": settings.default_locale}, id=name, name=name, next_run_time=first,

@@ -28,12 +28,13 @@ def settings():
 async def test_both_jobs_every_fifteen_minutes_never_two_at_once(sessions, settings) -> None:
     scheduler = build_scheduler(sessions, settings)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"deadlines", "meetings", "housekeeping"}
+    assert set(jobs) == {"deadlines", "meetings", "housekeeping", "rollups", "digests", "broadcasts"}
     for job in jobs.values():
         assert job.trigger.interval == dt.timedelta(minutes=15)
         assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, MISFIRE_GRACE)
         assert job.args[2] is sessions and job.args[3] == settings.tz
     assert jobs["deadlines"].args[1] is deadline_jobs
+    assert jobs["rollups"].args[1].keywords == {"at": settings.daily_rollup_time}  # DAILY_ROLLUP_TIME reaches it
     assert not scheduler.running  # the caller starts it
 
 
