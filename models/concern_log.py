@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import audit
 from models.enums import Channel, ConcernCategory, ConcernStatus, Urgency
-from models.tables import Concern, ConcernEvent, ConcernPhoto, Counter, Household
+from models.tables import Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, Counter, Household
 
 # Days to answer by category; complaints and denunciations follow the legal time limits
 # (Law on Complaints: 30 days; Law on Denunciations: 30 days). Urgent concerns: 3 days.
@@ -61,6 +61,9 @@ async def record_concern(
     await session.flush()
     session.add(ConcernEvent(concern_id=concern.id, actor_id=reporter_id, action="created",
                              to_status=ConcernStatus.NEW, at=now))
+    # The household that raised it hears the answer through this reporter (issue: closing the loop).
+    session.add(ConcernHousehold(concern_id=concern.id, household_id=concern.household_id, reporter_id=reporter_id,
+                                 added_at=now))
     if channel is not None:
         session.add_all(ConcernPhoto(concern_id=concern.id, channel=channel, file_ref=ref, created_at=now)
                         for ref in photos)

@@ -96,6 +96,14 @@ class ConcernStatus(StrEnum):
     CLOSED = "closed"
 
 
+class ConcernLevel(StrEnum):
+    """Who holds a concern: the team, the village's chi bộ, or the commune (khối dân vận)."""
+
+    TEAM = "team"
+    CHI_BO = "chi_bo"
+    COMMUNE = "commune"
+
+
 class CloseReason(StrEnum):
     RESOLVED = "resolved"
     NOT_COMPETENT = "not_competent"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 
 from alembic import command
 
@@ -30,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 async def db_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "revision":
-        command.revision(alembic_config(settings.database_url), message=args.message, autogenerate=True)
+        # Alembic's env.py runs its own event loop: autogenerate in a thread, outside ours.
+        await asyncio.to_thread(command.revision, alembic_config(settings.database_url), message=args.message,
+                                autogenerate=True)
         return 0
     engine = create_engine(settings.database_url)
     try:

@@ -3,7 +3,7 @@
 from models.tables.access import AuditLog, Counter, InviteCode
 from models.tables.announcements import Announcement, AnnouncementReceipt
 from models.tables.attachments import Attachment
-from models.tables.concerns import Concern, ConcernEvent, ConcernPhoto
+from models.tables.concerns import Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, ConcernRule
 from models.tables.conversation import ConversationState, ProcessedMessage
 from models.tables.deadlines import ReportDeadline, ReportSubmission
 from models.tables.delivery import ChatGroup, OutboxMessage
@@ -14,7 +14,7 @@ from models.tables.people import ChatIdentity, Membership, Person
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
-    "ConcernEvent", "ConcernPhoto", "ConversationState", "Counter", "Household", "InviteCode",
+    "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter", "Household", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
     "ProcessedMessage", "Visit",
 ]
