@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Updates handled at once by a channel. The CPU is the limit, not the waiting: more in flight
-# only queue inside the process and hold memory (256 cost ≈ 10 MB more, for no throughput).
-CONCURRENCY = 64
+# only queue inside the process and hold memory (bench/RESULTS.md, PostgreSQL backlog of 20,000:
+# 64 → 32 gave 294 → 308 updates/s, p99 1.16 → 0.60 s, peak RSS 251 → 249 MB; 256 cost ≈ 10 MB more).
+CONCURRENCY = 32
 
 
 class RetryAfter(Exception):
