@@ -132,12 +132,17 @@ class TelegramDeliverer:
                 del self.uploaded[next(iter(self.uploaded))]
 
     async def _file(self, attachment_id: object) -> File | None:
-        if attachment_id is None:
-            return None
-        if self.files is None:
-            log.warning("outbox: no file store given; attachment %s left out", attachment_id)
-            return None
-        return await self.files.get(attachment_id)
+        return await stored_file(self.files, attachment_id)
+
+
+async def stored_file(files: Files | None, attachment_id: object) -> File | None:
+    """The stored chart or spreadsheet a message names, or None (none named, none kept, no store)."""
+    if attachment_id is None:
+        return None
+    if files is None:
+        log.warning("outbox: no file store given; attachment %s left out", attachment_id)
+        return None
+    return await files.get(attachment_id)
 
 
 def _file_id(message: Message | Any) -> str | None:
@@ -249,9 +254,4 @@ class ZaloDeliverer:
         return link, link is None
 
     async def _file(self, attachment_id: object) -> File | None:
-        if attachment_id is None:
-            return None
-        if self.files is None:
-            log.warning("outbox: no file store given; attachment %s left out", attachment_id)
-            return None
-        return await self.files.get(attachment_id)
+        return await stored_file(self.files, attachment_id)
