@@ -1,4 +1,4 @@
-"""Read-only screens: my households, my recent reports, meetings, open concerns."""
+"""Read-only screens: my households, my recent reports, meetings, people the bot cannot reach."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from handlers.flow import Ctx
 from handlers.labels import CATEGORY_LABELS, PURPOSE_LABELS, STATUS_LABELS
 from handlers.types import Reply
 from models import households, reports, scope
-from models.enums import Urgency
 
 LIST_LIMIT = 30
 
@@ -51,22 +50,6 @@ async def meetings(ctx: Ctx) -> list[Reply]:
         lines.append(_("• {date} lúc {time} — {team}{place}").format(
             date=format_date(local.date()), time=local.strftime("%H:%M"), team=team,
             place=f", {meeting.place}" if meeting.place else ""))
-    return [Reply("\n".join(lines))]
-
-
-async def open_concerns(ctx: Ctx) -> list[Reply]:
-    held = await scope.roles(ctx.session, ctx.person.id)
-    rows = await reports.open_concerns(ctx.session, held, LIST_LIMIT)
-    if not rows:
-        return [Reply(_("📂 Không có ý kiến nào đang mở."))]
-    lines = [_("📂 Ý kiến đang mở (khẩn trước, gần hạn trước):")]
-    for concern, village in rows:
-        due = concern.due_at.astimezone(ctx.tz).date()
-        flag = "‼ " if concern.urgency == Urgency.URGENT else ""
-        overdue = _(" (quá hạn)") if due < ctx.today else ""
-        lines.append(_("• {flag}{reference} {category} — {village} — hạn {due}{overdue} — {status}").format(
-            flag=flag, reference=concern.reference, category=CATEGORY_LABELS[concern.category], village=village,
-            due=format_short_date(due), overdue=overdue, status=STATUS_LABELS[concern.status]))
     return [Reply("\n".join(lines))]
 
 

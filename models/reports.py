@@ -1,4 +1,4 @@
-"""A volunteer's own recent work, and the open concerns a leader's units cover."""
+"""A volunteer's own recent work, and what a leader's units cover: meetings, unreachable people."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import Channel, ConcernStatus, MeetingStatus, Urgency
+from models.enums import Channel, MeetingStatus
 from models.scope import Held, covers_area
 from models.tables import ChatIdentity, Concern, Household, Meeting, Membership, OrgUnit, Person, Visit
 
@@ -27,17 +27,6 @@ async def recent_concerns(session: AsyncSession, person_id: int, since: dt.datet
         select(Concern).where(Concern.reporter_id == person_id, Concern.created_at >= since)
         .order_by(Concern.created_at.desc()).limit(limit)
     )).all()
-
-
-async def open_concerns(session: AsyncSession, held: Sequence[Held], limit: int) -> Sequence[tuple[Concern, str]]:
-    """Open concerns of the villages the roles cover: urgent first, then nearest due."""
-    village = OrgUnit
-    rows = (await session.execute(
-        select(Concern, village.name).join(village, village.id == Concern.village_id)
-        .where(Concern.status != ConcernStatus.CLOSED, covers_area(held, village.path))
-        .order_by((Concern.urgency == Urgency.URGENT).desc(), Concern.due_at).limit(limit)
-    )).all()
-    return [(c, name) for c, name in rows]
 
 
 async def upcoming_meetings(session: AsyncSession, held: Sequence[Held], now: dt.datetime, limit: int

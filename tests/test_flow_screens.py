@@ -113,29 +113,35 @@ async def test_meetings(session, sessions):
 
 
 async def test_only_leaders_see_open_concerns(session, sessions):
+    """The menu entry; the inbox itself is tested in tests/test_concern_lifecycle.py."""
     await build_world(session)
     member, leader = Chat(sessions, "member"), Chat(sessions, "leader")
     await member.say("/menu")
     assert labels(member) == MENU_LABELS
     assert "📂 Ý kiến đang mở" not in member.screen
     await member.say(choice="m:open")  # a forged or old button
-    assert member.last[0].text == "Mục này dành cho tổ trưởng và lãnh đạo xã."
+    assert member.last[0].text == "Mục này dành cho tổ trưởng và lãnh đạo xã.\n\nChọn việc cần làm:"
     await leader.say("/menu")
     assert labels(leader)[:6] == LEADER_LABELS and labels(leader)[-1] == "🌐 Ngôn ngữ"
-    assert await open_screen(leader, "Ý kiến đang mở") == "📂 Không có ý kiến nào đang mở."
+    await leader.say(leader.option_number("Ý kiến đang mở"))
+    assert leader.last[-1].text.splitlines()[:2] == ["📂 Ý kiến đang mở (khẩn trước, gần hạn trước)",
+                                                     "Không có ý kiến nào."]
 
     for line in ["/menu", "2", "Đất đai", "Tranh chấp lối đi chung giữa hai hộ", "1", "1"]:
         await member.say(line)
     for line in ["/menu", "2", "Môi trường", "Rác thải đổ ra mương", "Khẩn", "Ẩn danh"]:
         await member.say(line)
-    assert await open_screen(leader, "Ý kiến đang mở") == "\n".join([
-        "📂 Ý kiến đang mở (khẩn trước, gần hạn trước):",
-        "• ‼ PA-2026-00002 Môi trường, vệ sinh — Thôn Đồng Tâm — hạn 27/11/2026 — Mới tiếp nhận",
-        "• PA-2026-00001 Đất đai — Thôn Đồng Tâm — hạn 24/12/2026 — Mới tiếp nhận",
-    ])
+    await leader.say("/menu")
+    await leader.say(leader.option_number("Ý kiến đang mở"))
+    assert leader.last[-1].text.splitlines()[1:3] == [
+        "• ‼ PA-2026-00002 · Môi trường, vệ sinh · Thôn Đồng Tâm · Mới tiếp nhận · còn 3 ngày",
+        "• PA-2026-00001 · Đất đai · Thôn Đồng Tâm · Mới tiếp nhận · còn 30 ngày",
+    ]
     leader.now += dt.timedelta(days=5)
-    text = await open_screen(leader, "Ý kiến đang mở")
-    assert "• ‼ PA-2026-00002 Môi trường, vệ sinh — Thôn Đồng Tâm — hạn 27/11/2026 (quá hạn) — Mới tiếp nhận" in text
+    await leader.say("/menu")
+    await leader.say(leader.option_number("Ý kiến đang mở"))
+    assert "• ‼ PA-2026-00002 · Môi trường, vệ sinh · Thôn Đồng Tâm · Mới tiếp nhận · quá hạn 2 ngày" in \
+        leader.last[-1].text
 
 
 async def test_switching_to_english_and_back(session, sessions):

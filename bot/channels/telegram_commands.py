@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[tuple[str, LazyString], ...]] = {
         ("quaylai", __("Quay lại bước trước")),
         ("help", __("Trợ giúp")),
         ("tonghop", __("Tổng hợp tháng (tổ trưởng, lãnh đạo xã)")),
+        ("pa", __("Xem một ý kiến theo mã: /pa PA-2026-00012")),
         ("ganket", __("Gắn nhóm với đơn vị (trong nhóm)")),
     ),
     "en": (
@@ -24,6 +25,7 @@ COMMANDS: dict[str, tuple[tuple[str, LazyString], ...]] = {
         ("back", __("Quay lại bước trước")),
         ("help", __("Trợ giúp")),
         ("digest", __("Tổng hợp tháng (tổ trưởng, lãnh đạo xã)")),
+        ("pa", __("Xem một ý kiến theo mã: /pa PA-2026-00012")),
         ("ganket", __("Gắn nhóm với đơn vị (trong nhóm)")),
     ),
 }
