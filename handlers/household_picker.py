@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.i18n import _, format_short_date
 from handlers.flow import Answer, Ctx, Invalid, Prompt, Stay
 from handlers.types import Option
 from models import households
 from models.households import HouseholdPick
+from models.scope import Held
 from models.tables import Household
+
+# Reads the chosen household if the roles cover it: `households.get_in_scope`, or a flow's own
+# query that brings something more in the same round trip (the visit flow: an answer waiting).
+T = TypeVar("T")
+Loader = Callable[[AsyncSession, Sequence[Held], int], Awaitable[T | None]]
 
 PAGE = 6
 SEARCH_LIMIT = 8
@@ -42,8 +53,9 @@ async def ask_household(ctx: Ctx, question: str, extra: tuple[Option, ...] = ())
     return Prompt(f"{text}\n{hint}", tuple(options) + extra)
 
 
-async def accept_household(ctx: Ctx, answer: Answer) -> Household | None:
-    """The chosen household; None when an extra option was chosen (the caller reads it)."""
+async def accept_household(ctx: Ctx, answer: Answer, load: Loader[T] = households.get_in_scope) -> T | None:
+    """The chosen household (what `load` returns); None when an extra option was chosen (the
+    caller reads it)."""
     if answer.option is not None:
         key = answer.option.key
         if key.startswith("pg:"):
@@ -52,7 +64,7 @@ async def accept_household(ctx: Ctx, answer: Answer) -> Household | None:
             raise Stay()
         if key.startswith("h:"):
             held = await ctx.roles()
-            household = await households.get_in_scope(ctx.session, held, int(key[2:]))
+            household = await load(ctx.session, held, int(key[2:]))
             if household is None:
                 raise Invalid(_("Hộ này không còn trong danh sách của bạn."))
             ctx.drop("_query", "_page")

@@ -1,20 +1,30 @@
-"""Log a visit: household, purpose, "did they raise a concern?" — four taps from the menu."""
+"""Log a visit: household, purpose, "did they raise a concern?" — four taps from the menu.
+
+When an answer to a concern waits for the household, the flow shows it right after the household
+is chosen and asks whether it was passed on; "yes" is recorded with the visit. Any volunteer
+visiting the household may pass it on, not only the one who logged the concern (that one is
+the volunteer the 7-day nudge goes to). Checking costs nothing extra: the household is read with
+an EXISTS in the same query.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from bot.i18n import _, format_date
+from handlers.concern_loop import answer_lines
 from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Step, Stay
 from handlers.household_picker import accept_household, ask_household
 from handlers.dates import BadDate, looks_like_date, parse_day
 from handlers.labels import PURPOSE_LABELS
 from handlers.matching import has_letters
 from handlers.types import Option, Reply
+from models import concern_loop
 from models.enums import VisitPurpose
 from models.visits import household_to_visit, record_visit
 
 NOTE_MAX = 500
+ANSWERS_SHOWN = 3  # more than one waiting is rare; the rest come on the next visit
 
 
 async def ask_household_step(ctx: Ctx) -> Prompt:
@@ -22,10 +32,34 @@ async def ask_household_step(ctx: Ctx) -> Prompt:
 
 
 async def accept_household_step(ctx: Ctx, answer: Answer) -> str:
-    household = await accept_household(ctx, answer)
-    if household is None:
+    found = await accept_household(ctx, answer, concern_loop.household_for_visit)
+    if found is None:
         raise Invalid(_("Hãy chọn một hộ trong danh sách."))
+    household, answer_waiting = found
+    ctx.drop("told", "told_rows")
     ctx.put(household_id=household.id, household_name=household.head_name)
+    return "told" if answer_waiting else "purpose"
+
+
+async def ask_told(ctx: Ctx) -> Prompt:
+    """The answers waiting for this household; the rows shown are the ones "yes" records."""
+    answers = (await concern_loop.waiting_for_household(ctx.session, ctx.data["household_id"]))[:ANSWERS_SHOWN]
+    ctx.put(told_rows=[a.row_id for a in answers])
+    if not answers:  # told by someone else in the meantime
+        return Prompt(_("Câu trả lời cho hộ {name} vừa được người khác ghi nhận là đã báo.").format(
+            name=ctx.data["household_name"]), (Option("t:n", _("Tiếp tục")),))
+    lines = [_("📨 Có câu trả lời chờ chuyển cho hộ {name}:").format(name=ctx.data["household_name"]),
+             *answer_lines(answers), "", _("Bạn đã chuyển câu trả lời này cho hộ chưa?")]
+    return Prompt("\n".join(lines), (Option("t:y", _("✅ Đã chuyển")), Option("t:n", _("Chưa, lần sau"))),
+                  columns=2)
+
+
+async def accept_told(ctx: Ctx, answer: Answer) -> str:
+    key = answer.option.key if answer.option else ""
+    if key == "t:y":
+        ctx.put(told=ctx.data.get("told_rows", []))
+    elif key != "t:n":
+        raise Invalid(_("Hãy chọn 1 hoặc 2."))
     return "purpose"
 
 
@@ -109,6 +143,9 @@ async def finish(ctx: Ctx) -> list[Reply]:
         name=household.head_name, date=format_date(day), purpose=PURPOSE_LABELS[visit.purpose])
     if visit.note:
         text += "\n" + _("Ghi chú: {note}").format(note=visit.note)
+    if told := await _record_told(ctx, household.id):
+        text += "\n" + _("📨 Đã ghi nhận: hộ đã được báo câu trả lời {references}.").format(
+            references=", ".join(told))
     if ctx.data.get("raised"):
         ctx.put(_next_flow="concern", _next_data={"household_id": household.id, "household_name": household.head_name})
         return [Reply(text)]
@@ -117,10 +154,24 @@ async def finish(ctx: Ctx) -> list[Reply]:
                   columns=2)]
 
 
+async def _record_told(ctx: Ctx, household_id: int) -> list[str]:
+    """The answers the volunteer said were passed on, recorded now that the visit is saved."""
+    told = []
+    for row_id in ctx.data.get("told", []):
+        found = await concern_loop.row_with_concern(ctx.session, row_id)
+        if found is None or found[0].household_id != household_id or not concern_loop.stands(found[1]):
+            continue
+        if await concern_loop.mark_told(ctx.session, found[0], person_id=ctx.person.id, now=ctx.now,
+                                        concern=found[1]):
+            told.append(found[1].reference)
+    return told
+
+
 FLOW = Flow(
     name="visit", first="household", finish=finish,
     steps={
         "household": Step("household", ask_household_step, accept_household_step),
+        "told": Step("told", ask_told, accept_told),
         "purpose": Step("purpose", ask_purpose, accept_purpose),
         "raised": Step("raised", ask_raised, accept_raised),
         "note": Step("note", ask_note, accept_note, free_text=True),
