@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from models import admin_divisions
 from models.base import Base
-from models.concern_log import due_days
+from models.concern_rules import due_days
 from models.deadlines import ANNUAL, DEFAULTS, HALF_YEAR, MONTHLY_TEAM
 from models.demo import FAMILY, FEMALE, MALE
 from models.enums import (AttendanceAnswer, Channel, CloseReason, ConcernCategory, ConcernStatus, GroupPurpose,

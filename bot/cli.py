@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.commands import chat as chat_cmd
+from bot.commands import concerns as concerns_cmd
 from bot.commands import db as db_cmd
 from bot.commands import deadlines as deadlines_cmd
 from bot.commands import demo as demo_cmd
@@ -22,7 +23,8 @@ from bot.commands.common import CommandError
 from bot.i18n import _, set_locale, use_locale
 from bot.settings import SettingsError, configure_logging, load_settings
 
-COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, deadlines_cmd, outbox_cmd, db_cmd)
+COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, deadlines_cmd, concerns_cmd,
+            outbox_cmd, db_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

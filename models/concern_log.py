@@ -5,31 +5,9 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
+from models import audit, concern_rules
 from models.enums import Channel, ConcernCategory, ConcernStatus, Urgency
 from models.tables import Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, Counter, Household
-
-# Days to answer by category; complaints and denunciations follow the legal time limits
-# (Law on Complaints: 30 days; Law on Denunciations: 30 days). Urgent concerns: 3 days.
-DEFAULT_DUE_DAYS: dict[ConcernCategory, int] = {
-    ConcernCategory.LAND: 30,
-    ConcernCategory.ADMIN_PROCEDURE: 15,
-    ConcernCategory.COMPLAINT: 30,
-    ConcernCategory.SOCIAL_POLICY: 15,
-    ConcernCategory.ENVIRONMENT: 10,
-    ConcernCategory.SECURITY: 7,
-    ConcernCategory.INFRASTRUCTURE: 15,
-    ConcernCategory.DISPUTE: 15,
-    ConcernCategory.PROGRAMME: 30,
-    ConcernCategory.OTHER: 15,
-}
-URGENT_DUE_DAYS = 3
-
-
-def due_days(category: ConcernCategory, urgency: Urgency) -> int:
-    if urgency == Urgency.URGENT:
-        return min(URGENT_DUE_DAYS, DEFAULT_DUE_DAYS[category])
-    return DEFAULT_DUE_DAYS[category]
 
 
 async def next_number(session: AsyncSession, name: str) -> int:
@@ -49,12 +27,14 @@ async def record_concern(
 ) -> Concern:
     """`year` is the local year of the report (1 January in Hà Nội is still 31 December in UTC)."""
     year = year or now.year
+    # The commune's own time limit for this category and urgency, or the default (models/concern_rules.py).
+    limits = await concern_rules.limits_for(session, commune_id, category, urgency)
     number = await next_number(session, f"concern:{year}")
     concern = Concern(
         reference=f"PA-{year}-{number:05d}", commune_id=commune_id, village_id=village_id, nhom_id=nhom_id,
         household_id=household.id if household else None, several_households=several_households,
         reporter_id=reporter_id, category=category, urgency=urgency, status=ConcernStatus.NEW,
-        description=description, channel=channel, due_at=now + dt.timedelta(days=due_days(category, urgency)),
+        description=description, channel=channel, due_at=now + dt.timedelta(days=limits.due_days),
         created_at=now, updated_at=now,
     )
     session.add(concern)

@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from handlers.labels import CATEGORY_LABELS
-from models.concern_log import DEFAULT_DUE_DAYS
+from models.concern_rules import DEFAULT_DUE_DAYS
 from models.enums import Channel, ConcernCategory, ConcernStatus, Urgency
 from models.tables import Concern, ConcernEvent, ConcernPhoto, Counter
 from tests.dialog import Chat
