@@ -1,15 +1,19 @@
-"""Log a concern (ý kiến, kiến nghị, phản ánh): category, description, urgency, household."""
+"""Log a concern (ý kiến, kiến nghị, phản ánh): category, description, urgency, household — or attach
+the household to a similar open concern of the village instead (`handlers/concern_offer.py`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.i18n import _, format_date
+from handlers import concern_offer
 from handlers.concern_notice import post_new_concern
 from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Step, Stay
 from handlers.household_picker import accept_household, ask_household
 from handlers.labels import CATEGORY_LABELS, URGENCY_LABELS
 from handlers.matching import has_letters
 from handlers.types import Option, Reply
-from models import scope, units
+from models import units
 from models.concern_log import record_concern
 from models.enums import ConcernCategory, UnitKind, Urgency
 from models.tables import Household
@@ -18,6 +22,8 @@ DESCRIPTION_MIN, DESCRIPTION_MAX, MAX_PHOTOS = 5, 2000, 5
 
 
 async def start(ctx: Ctx) -> str:
+    if ctx.data.get("household_id"):  # from a visit: the village is known before the urgency is asked
+        ctx.put(household_first=True)
     return "category"
 
 
@@ -58,6 +64,8 @@ async def accept_description(ctx: Ctx, answer: Answer) -> str:
     if len(text) > DESCRIPTION_MAX:
         raise Invalid(_("Nội dung dài {count} ký tự; tối đa {max}.").format(count=len(text), max=DESCRIPTION_MAX))
     ctx.put(description=text)
+    if ctx.data.get("household_first") and await _offer_similar(ctx):
+        return concern_offer.STEP
     return "urgency"
 
 
@@ -81,30 +89,53 @@ async def ask_household_step(ctx: Ctx) -> Prompt:
                                (Option(ANONYMOUS, _("👥 Ẩn danh / nhiều hộ")),))
 
 
-async def accept_household_step(ctx: Ctx, answer: Answer) -> None:
+async def accept_household_step(ctx: Ctx, answer: Answer) -> str | None:
     household = await accept_household(ctx, answer)
     if household is None:
-        if answer.option is not None and answer.option.key == ANONYMOUS:
-            ctx.put(several=True)
-            return None
-        raise Invalid(_("Hãy chọn một hộ, hoặc “Ẩn danh / nhiều hộ”."))
-    ctx.put(household_id=household.id)
-    return None
+        if answer.option is None or answer.option.key != ANONYMOUS:
+            raise Invalid(_("Hãy chọn một hộ, hoặc “Ẩn danh / nhiều hộ”."))
+        ctx.drop("household_id")
+        ctx.put(several=True)
+    else:
+        ctx.drop("several")
+        ctx.put(household_id=household.id)
+    return concern_offer.STEP if await _offer_similar(ctx) else None
+
+
+@dataclass(frozen=True)
+class Place:
+    commune_id: int
+    village_id: int
+    nhom_id: int | None
+    household: Household | None
+
+
+async def _place(ctx: Ctx) -> Place | None:
+    """Where the concern belongs: the household's village, or for an anonymous one the reporter's own."""
+    household = await ctx.session.get(Household, ctx.data["household_id"]) if ctx.data.get("household_id") else None
+    if household is not None:
+        return Place(household.commune_id, household.village_id, household.nhom_id, household)
+    held = await ctx.roles()
+    home = next((h.unit for h in held if h.unit.kind in (UnitKind.NHOM, UnitKind.TEAM, UnitKind.VILLAGE)), None)
+    village = await units.ancestor(ctx.session, home, UnitKind.VILLAGE) if home else None
+    commune = await units.ancestor(ctx.session, home, UnitKind.COMMUNE) if home else None
+    if village is None or commune is None:
+        return None
+    return Place(commune.id, village.id, home.id if home.kind == UnitKind.NHOM else None, None)
+
+
+async def _offer_similar(ctx: Ctx) -> bool:
+    place = await _place(ctx)
+    return place is not None and await concern_offer.look(ctx, place.village_id)
 
 
 async def finish(ctx: Ctx) -> list[Reply]:
-    household = await ctx.session.get(Household, ctx.data["household_id"]) if ctx.data.get("household_id") else None
-    if household is not None:
-        commune_id, village_id, nhom_id = household.commune_id, household.village_id, household.nhom_id
-    else:
-        held = await scope.roles(ctx.session, ctx.person.id)
-        home = next((h.unit for h in held if h.unit.kind in (UnitKind.NHOM, UnitKind.TEAM, UnitKind.VILLAGE)), None)
-        village = await units.ancestor(ctx.session, home, UnitKind.VILLAGE) if home else None
-        commune = await units.ancestor(ctx.session, home, UnitKind.COMMUNE) if home else None
-        if village is None or commune is None:
-            return [Reply(_("Ý kiến ẩn danh cần gắn với một thôn; bạn chưa thuộc thôn nào. Hãy chọn một hộ."))]
-        commune_id, village_id = commune.id, village.id
-        nhom_id = home.id if home.kind == UnitKind.NHOM else None
+    place = await _place(ctx)
+    if place is None:
+        return [Reply(_("Ý kiến ẩn danh cần gắn với một thôn; bạn chưa thuộc thôn nào. Hãy chọn một hộ."))]
+    household, commune_id, village_id, nhom_id = place.household, place.commune_id, place.village_id, place.nhom_id
+    if ctx.data.get("similar") == "attach":
+        return await concern_offer.attach(ctx, household)
     concern = await record_concern(
         ctx.session, reporter_id=ctx.person.id, commune_id=commune_id, village_id=village_id, nhom_id=nhom_id,
         household=household, several_households=bool(ctx.data.get("several")),
@@ -115,7 +146,10 @@ async def finish(ctx: Ctx) -> list[Reply]:
     await post_new_concern(ctx.session, concern, household, locale=ctx.default_locale, now=ctx.now, tz=ctx.tz)
     due = concern.due_at.astimezone(ctx.tz).date()
     who = household.head_name if household else _("ẩn danh / nhiều hộ")
-    return [Reply(_("✅ Đã ghi ý kiến {reference} ({who}).\nLĩnh vực: {category}. Mức độ: {urgency}.\n"
+    closed = ctx.data.get("similar_closed")
+    notice = _("Ý kiến {reference} vừa được đóng nên ý kiến này được ghi mới.").format(reference=closed) + "\n" \
+        if closed else ""
+    return [Reply(notice + _("✅ Đã ghi ý kiến {reference} ({who}).\nLĩnh vực: {category}. Mức độ: {urgency}.\n"
                     "Hạn trả lời: {due}. Bạn sẽ được báo khi có trả lời.").format(
         reference=concern.reference, who=who, category=CATEGORY_LABELS[concern.category],
         urgency=URGENCY_LABELS[concern.urgency], due=format_date(due)))]
@@ -128,5 +162,6 @@ FLOW = Flow(
         "description": Step("description", ask_description, accept_description, free_text=True),
         "urgency": Step("urgency", ask_urgency, accept_urgency),
         "household": Step("household", ask_household_step, accept_household_step),
+        concern_offer.STEP: Step(concern_offer.STEP, concern_offer.ask, concern_offer.accept),
     },
 )

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _
-from handlers.digest_texts import meeting_mark, period_text
+from handlers.digest_texts import meeting_mark, period_text, raised_snippet
 from handlers.labels import CATEGORY_LABELS
 from models import attachments
-from models.digests import CategoryLine, CommuneDigest, Figures, VillageDigest, period_key
+from models.digests import (
+    CategoryLine, CommuneDigest, Figures, Measures, RaisedConcern, VillageDigest, period_key,
+)
+from models.enums import ConcernCategory
 from models.text import fold
 from reports.charts import bar_chart
 from reports.spreadsheet import workbook
@@ -47,6 +50,37 @@ def _category_rows(lines: tuple[CategoryLine, ...], *lead: str) -> list[tuple]:
     return [(*lead, str(CATEGORY_LABELS[c.category]), c.opened, c.answered, c.overdue) for c in lines]
 
 
+def _share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _measure_cells(m: Measures) -> tuple:
+    median = round(m.median_days, 1) if m.median_days is not None else None
+    return (m.answered, m.on_time, _share(m.on_time, m.answered), median, m.households, m.told,
+            _share(m.told, m.households))
+
+
+def _measure_columns(*lead: str) -> tuple[str, ...]:
+    return (*lead, _("Đã trả lời"), _("Đúng hạn"), _("Đúng hạn (%)"), _("Trung vị số ngày trả lời"),
+            _("Hộ phản ánh"), _("Hộ đã được báo lại"), _("Đã báo lại (%)"))
+
+
+def _measure_rows(by_category: tuple[tuple[ConcernCategory, Measures], ...], total: Measures,
+                  *lead: str) -> list[tuple]:
+    rows = [(*lead, str(CATEGORY_LABELS[c]), *_measure_cells(m)) for c, m in by_category]
+    if total.answered:
+        rows.append((*lead, _("Tất cả lĩnh vực"), *_measure_cells(total)))
+    return rows
+
+
+def _raised_table(concerns: tuple[RaisedConcern, ...], villages: dict[int, str] | None = None) -> Table:
+    lead = (_("Thôn"),) if villages is not None else ()
+    return Table(_("Nhiều hộ cùng phản ánh"), (*lead, _("Số hiệu"), _("Lĩnh vực"), _("Số hộ"), _("Nội dung")),
+                 tuple(((villages.get(c.village_id, ""),) if villages is not None else ())
+                       + (c.reference, str(CATEGORY_LABELS[c.category]), c.households, raised_snippet(c))
+                       for c in concerns))
+
+
 def village_media(d: VillageDigest) -> Media:
     period = period_text(d.start, d.end)
     by_nhom = Table(_("Theo nhóm"), (_("Nhóm"), _("Thành viên"), _("Lượt thăm"), _("Ý kiến mới"), _("Hộ được giao"),
@@ -64,7 +98,10 @@ def village_media(d: VillageDigest) -> Media:
         chart = Chart(_("{village} — {period}: thăm hộ và ý kiến theo nhóm").format(village=d.name, period=period),
                       [n.name for n in d.nhom],
                       {_("Lượt thăm"): [n.visits for n in d.nhom], _("Ý kiến mới"): [n.concerns for n in d.nhom]})
-    return Media(f"{d.name} {period_key(d.start)}", chart, [by_nhom, by_member, by_category])
+    answering = Table(_("Trả lời ý kiến"), _measure_columns(_("Lĩnh vực")),
+                      tuple(_measure_rows(d.category_measures, d.measures)))
+    return Media(f"{d.name} {period_key(d.start)}", chart,
+                 [by_nhom, by_member, by_category, answering, _raised_table(d.raised)])
 
 
 def _figure_cells(f: Figures, c: Figures, meeting: str, attendance: str) -> tuple:
@@ -96,12 +133,17 @@ def commune_media(d: CommuneDigest) -> Media:
     category_rows += _category_rows(d.categories(), _("Toàn xã"))
     by_category = Table(_("Ý kiến theo lĩnh vực"), (_("Thôn"), _("Lĩnh vực"), _("Mới"), _("Đã trả lời"), _("Quá hạn")),
                         tuple(category_rows))
+    answering_rows = [row for v in d.villages for row in _measure_rows(v.category_measures, v.measures, v.name)]
+    answering_rows += _measure_rows(d.category_measures, d.measures, _("Toàn xã"))
+    answering = Table(_("Trả lời ý kiến"), _measure_columns(_("Thôn"), _("Lĩnh vực")), tuple(answering_rows))
+    # Every village's few, not only the commune's: a spreadsheet has room.
+    raised = _raised_table(tuple(c for v in d.villages for c in v.raised), {v.village_id: v.name for v in d.villages})
     chart = Chart(_("{commune} — {period}: thăm hộ và ý kiến theo thôn").format(commune=d.name, period=period),
                   [v.name for v in d.villages],
                   {_("Lượt thăm"): [v.visits for v in d.villages],
                    _("Ý kiến mới"): [v.figures.opened for v in d.villages]},
                   more=_("và {count} thôn khác"))
-    return Media(f"{d.name} {period_key(d.start)}", chart, [by_village, by_category])
+    return Media(f"{d.name} {period_key(d.start)}", chart, [by_village, by_category, answering, raised])
 
 
 async def store(session: AsyncSession, media: Media, now: dt.datetime) -> tuple[int | None, int]:

@@ -9,12 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.i18n import _, format_month, format_short_date
+from babel.numbers import format_decimal
+
+from bot.i18n import _, current_locale, format_month, format_short_date
 from handlers.labels import CATEGORY_LABELS
-from models.digests import CommuneDigest, MeetingFigures, StaleHousehold, VillageDigest, shift_first
+from models import concern_posts
+from models.digests import (
+    CommuneDigest, Measures, MeetingFigures, RaisedConcern, StaleHousehold, VillageDigest, shift_first,
+)
 
 MEMBER_LINES = 10
 IDLE_NAMES = 10
+VILLAGE_RAISED = 3
+RAISED_SNIPPET = 60
 
 
 def period_text(start: dt.date, end: dt.date) -> str:
@@ -43,6 +50,25 @@ def _names(names: list[str], limit: int) -> str:
 def _stale_name(home: StaleHousehold) -> str:
     when = format_short_date(home.last_visit) if home.last_visit else _("chưa thăm")
     return f"{home.name} ({when})"
+
+
+def days_text(days: float) -> str:
+    """A median in days, to a tenth, with the reader's decimal mark: "12,5" in Vietnamese."""
+    return format_decimal(round(days, 1), format="#,##0.#", locale=current_locale())
+
+
+def measures_text(m: Measures) -> str:
+    """On time, median and households told, for lines that have their own label in front."""
+    return _("đúng hạn {on_time}/{answered}{on_time_percent}, trung vị {days} ngày, "
+             "đã báo lại {told}/{households} hộ{told_percent}").format(
+        on_time=m.on_time, answered=m.answered, on_time_percent=_percent(m.on_time, m.answered),
+        days=days_text(m.median_days or 0), told=m.told, households=m.households,
+        told_percent=_percent(m.told, m.households))
+
+
+def raised_snippet(concern: RaisedConcern) -> str:
+    """The start of the description, never a name: the reporting household's is hidden, phones masked."""
+    return concern_posts.snippet(concern.description, hidden_name=concern.household_name, limit=RAISED_SNIPPET)
 
 
 def meeting_text(meeting: MeetingFigures, tz: ZoneInfo) -> str:
@@ -87,6 +113,13 @@ def village_text(d: VillageDigest, tz: ZoneInfo, *, names: bool) -> str:
         lines.append(_("• {category}: {opened} mới, {answered} đã trả lời, {overdue} quá hạn").format(
             category=CATEGORY_LABELS[line.category], opened=line.opened, answered=line.answered,
             overdue=line.overdue))
+    if d.measures.answered:
+        lines.append(_("⏱ Trả lời: {measures}").format(measures=measures_text(d.measures)))
+    if d.raised:
+        lines.append(_("👥 Nhiều hộ cùng phản ánh:"))
+        for concern in d.raised[:VILLAGE_RAISED]:
+            lines.append(_("• {reference}: {count} hộ — {text}").format(
+                reference=concern.reference, count=concern.households, text=raised_snippet(concern)))
     lines.append(meeting_text(d.meeting, tz))
     idle = [m.name for m in d.idle]
     if idle:
@@ -118,6 +151,7 @@ def commune_text(d: CommuneDigest) -> str:
                  opened=total.opened, opened_change=change_text(change.opened), answered=total.answered,
                  answered_change=change_text(change.answered), overdue=total.overdue,
                  overdue_change=change_text(change.overdue)),
+             *([_("Trả lời: {measures}").format(measures=measures_text(d.measures))] if d.measures.answered else []),
              _("Họp giao ban: {held}/{villages} thôn đã họp; {idle}/{members} thành viên chưa có hoạt động").format(
                  held=held, villages=len(d.villages), idle=total.idle, members=total.members), ""]
     for village in d.villages:
@@ -130,4 +164,18 @@ def commune_text(d: CommuneDigest) -> str:
                        "họp: {meeting}; {idle} chưa có hoạt động").format(
             opened=f.opened, answered=f.answered, overdue=f.overdue, overdue_change=change_text(c.overdue),
             meeting=meeting_mark(village), idle=f.idle))
+        if village.measures.answered:
+            lines.append(_("  trả lời: {measures}").format(measures=measures_text(village.measures)))
+    if d.category_measures:
+        lines += ["", _("Trả lời theo lĩnh vực:")]
+        for category, m in d.category_measures:
+            lines.append(_("• {category}: {measures}").format(category=CATEGORY_LABELS[category],
+                                                             measures=measures_text(m)))
+    if d.raised:
+        names = {v.village_id: v.name for v in d.villages}
+        lines += ["", _("👥 Nhiều hộ cùng phản ánh:")]
+        for concern in d.raised:
+            lines.append(_("• {reference} ({village}): {count} hộ — {text}").format(
+                reference=concern.reference, village=names.get(concern.village_id, ""), count=concern.households,
+                text=raised_snippet(concern)))
     return "\n".join(lines)

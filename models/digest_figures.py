@@ -71,6 +71,30 @@ class CategoryLine:
 
 
 @dataclass(frozen=True)
+class Measures:
+    """How the concerns first answered in the period were answered (definitions in `models/digests.py`)."""
+
+    answered: int = 0
+    on_time: int = 0  # answered by their due date
+    median_days: float | None = None  # from recorded to answered; None when nothing was answered
+    households: int = 0  # households that raised them
+    told: int = 0  # of those, told the answer by the period's end
+
+
+@dataclass(frozen=True)
+class RaisedConcern:
+    """An open concern several households raised: the digest ranks them by that count."""
+
+    village_id: int
+    concern_id: int
+    reference: str
+    category: ConcernCategory
+    description: str
+    household_name: str | None  # the reporting household's, to be hidden from the snippet, never shown
+    households: int
+
+
+@dataclass(frozen=True)
 class StaleHousehold:
     household_id: int
     name: str
@@ -101,6 +125,9 @@ class VillageDigest:
     categories: tuple[CategoryLine, ...]
     oldest: tuple[StaleHousehold, ...]
     meeting: MeetingFigures
+    measures: Measures = Measures()
+    category_measures: tuple[tuple[ConcernCategory, Measures], ...] = ()
+    raised: tuple[RaisedConcern, ...] = ()  # most households first
 
     @property
     def idle(self) -> tuple[MemberLine, ...]:
@@ -125,6 +152,9 @@ class CommuneDigest:
     previous_end: dt.date
     villages: tuple[VillageDigest, ...]
     previous: dict[int, VillageDigest]
+    measures: Measures = Measures()
+    category_measures: tuple[tuple[ConcernCategory, Measures], ...] = ()
+    raised: tuple[RaisedConcern, ...] = ()  # the commune's, most households first
 
     @property
     def total(self) -> Figures:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import CloseReason, ConcernStatus, MeetingStatus, UnitKind
 from models.tables import (
-    Concern, ConcernEvent, Household, Meeting, MeetingAttendance, Membership, OrgUnit, Person, Visit,
+    Concern, ConcernEvent, ConcernHousehold, Household, Meeting, MeetingAttendance, Membership, OrgUnit, Person, Visit,
 )
 
 STALE_DAYS = 60
@@ -124,21 +124,31 @@ async def oldest(session: AsyncSession, commune_id: int, w: Window, per_village:
     )).all()
 
 
-async def concerns(session: AsyncSession, commune_id: int, w: Window) -> Sequence[Row[Any]]:
-    """(village_id, nhom_id, category, reporter_id, opened, answered, overdue); see `models.digests`."""
+def _settled(commune_id: int, w: Window):  # noqa: ANN202 (a subquery)
+    """(concern_id, answered_at, settled_at) of the commune's concerns answered or closed before the
+    period's end: the first answer (`models.digests`) and the first answer or closure."""
     event = ConcernEvent
     answering = or_(event.to_status == ConcernStatus.ANSWERED,
                     and_(event.to_status == ConcernStatus.CLOSED, Concern.close_reason == CloseReason.RESOLVED))
-    settled = (select(event.concern_id, func.min(case((answering, event.at))).label("answered_at"),
-                      func.min(event.at).label("settled_at"))
-               .join(Concern, Concern.id == event.concern_id)
-               .where(Concern.commune_id == commune_id, event.at < w.end_at,
-                      event.to_status.in_([ConcernStatus.ANSWERED, ConcernStatus.CLOSED]))
-               .group_by(event.concern_id).subquery())
+    return (select(event.concern_id, func.min(case((answering, event.at))).label("answered_at"),
+                   func.min(event.at).label("settled_at"))
+            .join(Concern, Concern.id == event.concern_id)
+            .where(Concern.commune_id == commune_id, event.at < w.end_at,
+                   event.to_status.in_([ConcernStatus.ANSWERED, ConcernStatus.CLOSED]))
+            .group_by(event.concern_id).subquery())
+
+
+def _waiting(settled, w: Window):  # noqa: ANN001, ANN202 (a condition on the subquery above)
+    """Recorded, and neither answered nor closed, by `as_of`."""
+    return and_(Concern.created_at < w.as_of, or_(settled.c.settled_at.is_(None), settled.c.settled_at >= w.as_of))
+
+
+async def concerns(session: AsyncSession, commune_id: int, w: Window) -> Sequence[Row[Any]]:
+    """(village_id, nhom_id, category, reporter_id, opened, answered, overdue); see `models.digests`."""
+    settled = _settled(commune_id, w)
     opened = and_(Concern.created_at >= w.start_at, Concern.created_at < w.end_at)
     answered = and_(settled.c.answered_at >= w.start_at, settled.c.answered_at < w.end_at)
-    overdue = and_(Concern.created_at < w.as_of, Concern.due_at < w.as_of,
-                   or_(settled.c.settled_at.is_(None), settled.c.settled_at >= w.as_of))
+    overdue = and_(Concern.due_at < w.as_of, _waiting(settled, w))
     return (await session.execute(
         select(Concern.village_id, Concern.nhom_id, Concern.category, Concern.reporter_id,
                func.sum(case((opened, 1), else_=0)), func.sum(case((answered, 1), else_=0)),
@@ -146,6 +156,52 @@ async def concerns(session: AsyncSession, commune_id: int, w: Window) -> Sequenc
         .outerjoin(settled, settled.c.concern_id == Concern.id)
         .where(Concern.commune_id == commune_id, or_(opened, answered, overdue))
         .group_by(Concern.village_id, Concern.nhom_id, Concern.category, Concern.reporter_id)
+    )).all()
+
+
+async def answers(session: AsyncSession, commune_id: int, w: Window) -> Sequence[Row[Any]]:
+    """(village_id, category, created_at, due_at, answered_at, households, told) of each concern first
+    answered in the period: one row per concern, so the median can be taken (`models/digest_measures.py`).
+
+    Households: its concern_households rows added before `as_of`; told: those told before `as_of`.
+    """
+    settled = _settled(commune_id, w)
+    rows = ConcernHousehold
+    told = and_(rows.told_at.is_not(None), rows.told_at < w.as_of)
+    return (await session.execute(
+        select(Concern.village_id, Concern.category, Concern.created_at, Concern.due_at, settled.c.answered_at,
+               func.count(rows.id), func.sum(case((told, 1), else_=0)))
+        .join(settled, settled.c.concern_id == Concern.id)
+        .outerjoin(rows, and_(rows.concern_id == Concern.id, rows.added_at < w.as_of))
+        .where(Concern.commune_id == commune_id, settled.c.answered_at >= w.start_at,
+               settled.c.answered_at < w.end_at)
+        .group_by(Concern.id, Concern.village_id, Concern.category, Concern.created_at, Concern.due_at,
+                  settled.c.answered_at)
+        .order_by(Concern.id)
+    )).all()
+
+
+async def raised(session: AsyncSession, commune_id: int, w: Window, per_village: int) -> Sequence[Row[Any]]:
+    """(village_id, concern_id, reference, category, description, head_name, households) of each
+    village's concerns still waiting at `as_of` that two or more households raised, most first."""
+    settled = _settled(commune_id, w)
+    rows = ConcernHousehold
+    households = func.count(rows.id)
+    rank = func.row_number().over(partition_by=Concern.village_id,
+                                  order_by=(households.desc(), Concern.created_at, Concern.id))
+    ranked = (select(Concern.village_id, Concern.id, Concern.reference, Concern.category, Concern.description,
+                     Concern.household_id, households.label("households"), rank.label("rank"))
+              .join(rows, and_(rows.concern_id == Concern.id, rows.added_at < w.as_of))
+              .outerjoin(settled, settled.c.concern_id == Concern.id)
+              .where(Concern.commune_id == commune_id, _waiting(settled, w))
+              .group_by(Concern.id, Concern.village_id, Concern.reference, Concern.category, Concern.description,
+                        Concern.household_id, Concern.created_at)
+              .having(households >= 2).subquery())
+    return (await session.execute(
+        select(ranked.c.village_id, ranked.c.id, ranked.c.reference, ranked.c.category, ranked.c.description,
+               Household.head_name, ranked.c.households)
+        .outerjoin(Household, Household.id == ranked.c.household_id)
+        .where(ranked.c.rank <= per_village).order_by(ranked.c.village_id, ranked.c.rank)
     )).all()
 
 

@@ -19,6 +19,16 @@ Definitions (the words on the digest mean exactly this):
   answer, and a concern is counted answered once, in the period it was first answered.
   **Overdue**: concerns open at the period's end (or now, for a month still running) — neither
   answered nor closed by then — whose due date had passed; by category.
+- **measures of answering**, over the concerns answered in the period (as above, so a closure other
+  than resolved never counts), by village, by category and both: **answered on time**, the share
+  answered by their due date (as "tỷ lệ giải quyết đúng hạn" in administrative reports: of those
+  answered, not of those due); **median days to answer**, from recorded to first answer;
+  **households told**, of their concern_households rows (the reporting household, those attached
+  later, and anonymous ones) added by the period's end, the share whose `told_at` falls before it
+  (answers of the last days may not have reached the household yet).
+- **raised by several households**: concerns open at the period's end (as for overdue, whenever
+  recorded) with two or more concern_households rows by then, most first; the village's few and
+  the commune's few.
 - **meeting**: the team's meetings held (status HELD) that began in the period, with attendance as
   the leader ticked it; meetings whose time passed still PLANNED are "not recorded".
 - **members**: people holding a role at the village's team or one of its nhóm (today's roster
@@ -40,19 +50,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import digest_queries as q
 from models.digest_figures import (
-    CategoryLine, CommuneDigest, Figures, MeetingFigures, MemberLine, NhomLine, StaleHousehold, VillageDigest,
+    CategoryLine, CommuneDigest, Figures, Measures, MeetingFigures, MemberLine, NhomLine, RaisedConcern,
+    StaleHousehold, VillageDigest,
 )
+from models.digest_measures import Answered, by_category, grouped, measure
 from models.digest_queries import Window
 from models.enums import ConcernCategory, UnitKind
 from models.tables import OrgUnit
 
 __all__ = [
-    "CategoryLine", "CommuneDigest", "Figures", "MeetingFigures", "MemberLine", "NhomLine", "StaleHousehold",
-    "VillageDigest", "commune_digest", "month_to_date", "period_key", "previous_month", "previous_period",
+    "CategoryLine", "CommuneDigest", "Figures", "Measures", "MeetingFigures", "MemberLine", "NhomLine",
+    "RaisedConcern", "StaleHousehold", "VillageDigest", "commune_digest", "month_to_date", "period_key",
+    "previous_month", "previous_period",
     "shift_first", "shift_month", "village_digests",
 ]
 
 OLDEST = 5
+RAISED = 5  # per village from SQL; the village's text shows fewer, the commune's these many overall
 
 
 # --- periods -----------------------------------------------------------------------------------------
@@ -136,9 +150,24 @@ class _Sums:
         return key in self.rows
 
 
+@dataclass(frozen=True)
+class _Answering:
+    """The answering measures' rows and the concerns several households raised, for one window."""
+
+    answered: tuple[Answered, ...]
+    raised: tuple[RaisedConcern, ...]
+
+
+async def _answering(session: AsyncSession, commune_id: int, w: Window) -> _Answering:
+    """Two statements: one row per concern answered in the period, and the most-raised open ones."""
+    answered = tuple(Answered(*row) for row in await q.answers(session, commune_id, w))
+    raised = tuple(RaisedConcern(*row) for row in await q.raised(session, commune_id, w, RAISED))
+    return _Answering(answered, raised)
+
+
 async def _digests(session: AsyncSession, commune: OrgUnit, tree: _Tree, roster: Sequence[Row[Any]], w: Window,
-                   with_oldest: bool) -> dict[int, VillageDigest]:
-    """Every village's digest for one window, from five grouped statements."""
+                   with_oldest: bool, answering: _Answering | None = None) -> dict[int, VillageDigest]:
+    """Every village's digest for one window, from five grouped statements (and `answering`, if given)."""
     visits, homes, worries, active = _Sums(1), _Sums(3), _Sums(3), set()
     for village_id, nhom_id, person_id, count in await q.visits(session, commune.id, w):
         for key in (("village", village_id), ("nhom", nhom_id), ("person", village_id, person_id)):
@@ -172,6 +201,12 @@ async def _digests(session: AsyncSession, commune: OrgUnit, tree: _Tree, roster:
         known = people[village_id].get(person_id)
         people[village_id][person_id] = (name, known[1] if known and known[1] else nhom_name)
 
+    rows = answering.answered if answering else ()
+    village_measures = grouped(rows, lambda r: r.village_id)
+    raised: dict[int, list[RaisedConcern]] = defaultdict(list)
+    for concern in answering.raised if answering else ():
+        raised[concern.village_id].append(concern)
+
     result = {}
     for village_id, village_name in tree.villages.items():
         nhom_lines = tuple(
@@ -191,7 +226,9 @@ async def _digests(session: AsyncSession, commune: OrgUnit, tree: _Tree, roster:
             village_id=village_id, name=village_name, start=w.start, end=w.end,
             visits=visits["village", village_id][0], households=assigned, reached=reached, stale=stale,
             nhom=nhom_lines, members=tuple(member_lines), categories=categories, oldest=tuple(oldest[village_id]),
-            meeting=_meeting(meetings.get(village_id)))
+            meeting=_meeting(meetings.get(village_id)), measures=village_measures.get(village_id, Measures()),
+            category_measures=by_category(r for r in rows if r.village_id == village_id),
+            raised=tuple(raised[village_id]))
     return result
 
 
@@ -216,7 +253,8 @@ async def village_digests(session: AsyncSession, commune_id: int, start: dt.date
     w = Window.of(start, end, tz, now)
     tree = await _tree(session, commune)
     roster = list(await q.roster(session, commune.path, w.start_at))
-    return await _digests(session, commune, tree, roster, w, with_oldest=True)
+    answering = await _answering(session, commune.id, w)
+    return await _digests(session, commune, tree, roster, w, with_oldest=True, answering=answering)
 
 
 async def commune_digest(session: AsyncSession, commune_id: int, start: dt.date, end: dt.date, tz: ZoneInfo,
@@ -228,7 +266,10 @@ async def commune_digest(session: AsyncSession, commune_id: int, start: dt.date,
     before = Window.of(before_start, before_end, tz)
     tree = await _tree(session, commune)
     roster = list(await q.roster(session, commune.path, before.start_at))
-    current = await _digests(session, commune, tree, roster, w, with_oldest=True)
+    answering = await _answering(session, commune.id, w)
+    current = await _digests(session, commune, tree, roster, w, with_oldest=True, answering=answering)
     previous = await _digests(session, commune, tree, roster, before, with_oldest=False)
+    most = sorted(answering.raised, key=lambda c: (-c.households, c.concern_id))[:RAISED]  # ties: the older first
     return CommuneDigest(commune.id, commune.name, start, end, before_start, before_end,
-                         tuple(current.values()), previous)
+                         tuple(current.values()), previous, measures=measure(answering.answered),
+                         category_measures=by_category(answering.answered), raised=tuple(most))

@@ -20,7 +20,8 @@ from models.enums import (
     VisitPurpose,
 )
 from models.tables import (
-    ChatIdentity, Concern, ConcernEvent, Household, Meeting, MeetingAttendance, Membership, OrgUnit, Person, Visit,
+    ChatIdentity, Concern, ConcernEvent, ConcernHousehold, Household, Meeting, MeetingAttendance, Membership, OrgUnit,
+    Person, Visit,
 )
 from models.text import fold
 
@@ -78,18 +79,27 @@ def visit(month: Month, home: str, person: str, day: dt.date, undone: bool = Fal
                  undone_at=utc(2026, 10, 10, 3) if undone else None)
 
 
+# A household on a concern: (household key or None for anonymous, its volunteer, added, told).
+Raised = tuple[str | None, str, dt.datetime, dt.datetime | None]
+
+
 async def concern(session: AsyncSession, month: Month, village: str, nhom: str | None, reporter: str,
                   category: ConcernCategory, created: dt.datetime, due_days: int,
                   events: tuple[tuple[ConcernStatus, dt.datetime], ...] = (),
-                  close_reason: CloseReason | None = None) -> Concern:
+                  close_reason: CloseReason | None = None, *, description: str = "…", household: str | None = None,
+                  raised: tuple[Raised, ...] = ()) -> Concern:
     status = events[-1][0] if events else ConcernStatus.NEW
     row = Concern(reference=f"PA-2026-{next(_refs):05d}", commune_id=month.commune.id,
                   village_id=month.villages[village].id, nhom_id=month.nhom[nhom].id if nhom else None,
                   reporter_id=month.people[reporter].id, category=category, urgency=Urgency.NORMAL, status=status,
-                  description="…", due_at=created + dt.timedelta(days=due_days), created_at=created,
-                  close_reason=close_reason)
+                  description=description, due_at=created + dt.timedelta(days=due_days), created_at=created,
+                  close_reason=close_reason, household_id=month.homes[household].id if household else None)
     session.add(row)
     await session.flush()
+    session.add_all(ConcernHousehold(concern_id=row.id, household_id=month.homes[home].id if home else None,
+                                     reporter_id=month.people[who].id, added_at=added, told_at=told,
+                                     told_by_id=month.people[who].id if told else None)
+                    for home, who, added, told in raised)
     session.add(ConcernEvent(concern_id=row.id, action="created", to_status=ConcernStatus.NEW, at=created))
     previous = ConcernStatus.NEW
     for status, at in events:
@@ -100,6 +110,8 @@ async def concern(session: AsyncSession, month: Month, village: str, nhom: str |
 
 
 async def build_month(session: AsyncSession) -> Month:
+    global _refs
+    _refs = itertools.count(1)  # PA-2026-00001 … in the order below, whatever ran before
     province = await units.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
     commune = await units.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
     month = Month(commune)
@@ -152,23 +164,46 @@ async def build_month(session: AsyncSession) -> Month:
     ])
 
     C, S = ConcernCategory, ConcernStatus
+    # Households on each concern (concern_households): what the answering measures and the ranking of
+    # concerns raised by several households count. October's measures in Đồng Tâm: the land concern
+    # (answered on time after 19 days 9½ hours; h1 told on 25 Oct, h2 never, h3 only on 2 Nov) and the
+    # resolved complaint (late, after 18 days; its household told). Open at October's end with two or
+    # more households: the security concern (3) and the admin procedure (2) in Đồng Tâm, the
+    # infrastructure one (2) in Hòa Bình.
     await concern(session, month, "dt", "n1", "a", C.LAND, utc(2026, 9, 30, 17, 30), 30,  # 00:30 on 1 Oct
-                  ((S.ANSWERED, utc(2026, 10, 20, 3)),))
-    await concern(session, month, "dt", "n1", "b", C.LAND, utc(2026, 10, 31, 16, 30), 30)  # 23:30 on 31 Oct
-    await concern(session, month, "dt", "n1", "a", C.ENVIRONMENT, utc(2026, 10, 31, 17, 30), 10)  # 1 Nov
-    await concern(session, month, "dt", "n1", "a", C.SECURITY, utc(2026, 9, 10, 3), 7)  # open, overdue
+                  ((S.ANSWERED, utc(2026, 10, 20, 3)),), household="h1", description="Tranh chấp lối đi chung",
+                  raised=(("h1", "a", utc(2026, 9, 30, 17, 30), utc(2026, 10, 25, 3)),
+                          ("h2", "a", utc(2026, 10, 5, 3), None),
+                          ("h3", "b", utc(2026, 10, 8, 3), utc(2026, 11, 2, 3))))  # told in November
+    await concern(session, month, "dt", "n1", "b", C.LAND, utc(2026, 10, 31, 16, 30), 30,  # 23:30 on 31 Oct
+                  household="h4", raised=(("h4", "b", utc(2026, 10, 31, 16, 30), None),
+                                          (None, "l1", utc(2026, 11, 2, 3), None)))  # a second one in November
+    await concern(session, month, "dt", "n1", "a", C.ENVIRONMENT, utc(2026, 10, 31, 17, 30), 10,  # 1 Nov
+                  household="h1", raised=(("h1", "a", utc(2026, 10, 31, 17, 30), None),))
+    await concern(session, month, "dt", "n1", "a", C.SECURITY, utc(2026, 9, 10, 3), 7,  # open, overdue
+                  household="h1", description="Thanh niên đua xe ban đêm trước nhà Nguyễn Văn Một, gọi 0912345678",
+                  raised=(("h1", "a", utc(2026, 9, 10, 3), None), ("h5", "c", utc(2026, 10, 3, 3), None),
+                          ("h6", "c", utc(2026, 10, 20, 3), None)))
     await concern(session, month, "dt", "n1", "b", C.COMPLAINT, utc(2026, 9, 5, 3), 30,
                   ((S.CLOSED, utc(2026, 10, 3, 3)),), CloseReason.WITHDRAWN)  # withdrawn: never an answer
     await concern(session, month, "dt", "n1", "a", C.COMPLAINT, utc(2026, 10, 2, 3), 10,
-                  ((S.CLOSED, utc(2026, 10, 20, 3)),), CloseReason.RESOLVED)  # resolved: an answer
+                  ((S.CLOSED, utc(2026, 10, 20, 3)),), CloseReason.RESOLVED,  # resolved: an answer
+                  household="h3", raised=(("h3", "a", utc(2026, 10, 2, 3), utc(2026, 10, 21, 3)),))
     await concern(session, month, "dt", None, "l1", C.ADMIN_PROCEDURE, utc(2026, 10, 5, 3), 15,
-                  ((S.ANSWERED, utc(2026, 10, 31, 17, 30)),))  # answered on 1 Nov: overdue at October's end
+                  ((S.ANSWERED, utc(2026, 10, 31, 17, 30)),),  # answered on 1 Nov: overdue at October's end
+                  description="Chậm cấp giấy chứng nhận cho các hộ xóm Trại",
+                  raised=((None, "l1", utc(2026, 10, 5, 3), None), ("h2", "a", utc(2026, 10, 12, 3), None)))
     await concern(session, month, "dt", "n1", "a", C.OTHER, utc(2026, 8, 1, 3), 15,
-                  ((S.ANSWERED, utc(2026, 9, 1, 3)), (S.CLOSED, utc(2026, 10, 10, 3))), CloseReason.NOT_COMPETENT)
+                  ((S.ANSWERED, utc(2026, 9, 1, 3)), (S.CLOSED, utc(2026, 10, 10, 3))), CloseReason.NOT_COMPETENT,
+                  raised=(("h2", "a", utc(2026, 8, 1, 3), utc(2026, 9, 3, 3)),))
     await concern(session, month, "dt", "n2", "b", C.DISPUTE, utc(2026, 10, 10, 3), 15,
-                  ((S.CLOSED, utc(2026, 10, 12, 3)),), CloseReason.DUPLICATE)
-    await concern(session, month, "hb", "n3", "f", C.LAND, utc(2026, 10, 15, 3), 30)
-    await concern(session, month, "hb", "n3", "f", C.INFRASTRUCTURE, utc(2026, 9, 20, 3), 15)  # overdue 5 Oct
+                  ((S.CLOSED, utc(2026, 10, 12, 3)),), CloseReason.DUPLICATE,
+                  raised=(("h5", "b", utc(2026, 10, 10, 3), None), ("h6", "b", utc(2026, 10, 11, 3), None)))
+    await concern(session, month, "hb", "n3", "f", C.LAND, utc(2026, 10, 15, 3), 30,
+                  raised=(("h9", "f", utc(2026, 10, 15, 3), None),))
+    await concern(session, month, "hb", "n3", "f", C.INFRASTRUCTURE, utc(2026, 9, 20, 3), 15,  # overdue 5 Oct
+                  household="h8", description="Cầu tràn qua suối bị sạt, xe máy không qua được",
+                  raised=(("h8", "f", utc(2026, 9, 20, 3), None), ("h9", "f", utc(2026, 10, 6, 3), None)))
 
     held = Meeting(team_id=t["dt"].id, occurrence=day(2026, 10, 25), starts_at=utc(2026, 10, 25, 12, 30),
                    status=MeetingStatus.HELD, minutes="…")
@@ -209,3 +244,24 @@ async def build_month(session: AsyncSession) -> Month:
                       commune_id=other.id, visited_on=day(2026, 10, 10), purpose=VisitPurpose.OTHER))
     await session.commit()
     return month
+
+
+async def add_answers(session: AsyncSession, month: Month) -> None:
+    """Two more October answers, for a median of four and a second village (October's counts change).
+
+    Hòa Bình: a programme concern answered on time after 5 days, one of its two households told.
+    Đồng Tâm: an infrastructure one answered at the very moment it was due (on time) after 15 days;
+    h5 told at 23:59 on 31 October, h6 at 00:00 on 1 November (not by October's end), and an
+    anonymous report attached on 1 November (not October's).
+    """
+    C, S = ConcernCategory, ConcernStatus
+    await concern(session, month, "hb", "n3", "f", C.PROGRAMME, utc(2026, 10, 1, 3), 10,
+                  ((S.ANSWERED, utc(2026, 10, 6, 3)),),
+                  raised=(("h8", "f", utc(2026, 10, 1, 3), utc(2026, 10, 8, 3)),
+                          ("h9", "f", utc(2026, 10, 1, 3), None)))
+    await concern(session, month, "dt", "n2", "c", C.INFRASTRUCTURE, utc(2026, 10, 3, 3), 15,
+                  ((S.IN_PROGRESS, utc(2026, 10, 4, 3)), (S.ANSWERED, utc(2026, 10, 18, 3))),
+                  raised=(("h5", "c", utc(2026, 10, 3, 3), utc(2026, 10, 31, 16, 59)),
+                          ("h6", "c", utc(2026, 10, 4, 3), utc(2026, 10, 31, 17, 0)),
+                          (None, "l1", utc(2026, 10, 31, 17, 0), None)))
+    await session.commit()

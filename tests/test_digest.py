@@ -6,16 +6,20 @@ or does not. Every number asserted here was counted from those rows, not from th
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import io
 
 import pytest
 from sqlalchemy import event, func, select
 
+from bot.i18n import use_locale
+from handlers import digest_media
 from handlers.digest_texts import commune_text, village_text
 from models import units
 from models.digests import (
-    CategoryLine, Figures, MeetingFigures, MemberLine, NhomLine, StaleHousehold, commune_digest, month_to_date,
-    previous_period, village_digests,
+    CategoryLine, Figures, Measures, MeetingFigures, MemberLine, NhomLine, StaleHousehold, commune_digest,
+    month_to_date, previous_period, village_digests,
 )
 from models.enums import Channel, ConcernCategory, GroupPurpose, Role, UnitKind, VisitPurpose
 from models.tables import (
@@ -24,7 +28,8 @@ from models.tables import (
 from scheduler.app import jobs
 from scheduler.digests import digest_jobs, due_month
 from tests.dialog import Chat
-from tests.digest_world import OCTOBER, TZ, Month, build_month, utc
+from reports.spreadsheet import workbook
+from tests.digest_world import OCTOBER, TZ, Month, add_answers, build_month, utc
 
 C = ConcernCategory
 NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)  # 09:00 on 24 November in Hà Nội
@@ -200,7 +205,9 @@ async def test_statements_per_digest_do_not_grow_with_villages(engine, sessions,
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     assert (villages, more_villages) == (3, 9)
-    assert small == large == 12  # the commune, its tree, the roster, then 5 per period (4 for the previous)
+    # The commune, its tree, the roster, the answered concerns and the most-raised ones, then 5 per
+    # period (4 for the previous).
+    assert small == large == 14
 
 
 # --- the texts --------------------------------------------------------------------------------------------
@@ -227,21 +234,141 @@ async def test_texts_name_households_only_for_leaders(sessions, month):
         "• Khiếu nại, tố cáo: 1 mới, 1 đã trả lời, 0 quá hạn",
         "• An ninh, trật tự: 0 mới, 0 đã trả lời, 1 quá hạn",
         "• Mâu thuẫn, tranh chấp trong nhân dân: 1 mới, 0 đã trả lời, 0 quá hạn",
+        "⏱ Trả lời: đúng hạn 1/2 (50%), trung vị 18,7 ngày, đã báo lại 2/4 hộ (50%)",
+        "👥 Nhiều hộ cùng phản ánh:",
+        "• PA-2026-00004: 3 hộ — Thanh niên đua xe ban đêm trước nhà ***, gọi ***678",
+        "• PA-2026-00007: 2 hộ — Chậm cấp giấy chứng nhận cho các hộ xóm Trại",
         "📅 Họp giao ban: đã họp ngày 25/10/2026, 3/5 người dự.",
         "😴 Chưa có hoạt động (3/6): Đỗ Văn Chung, Trần Văn Phó, Vũ Thị Én",
     ])
     group = village_text(dong_tam, TZ, names=False)
     assert group == leader.replace("\nLâu nhất: Vũ Thị Sáu (chưa thăm), Phạm Thị Bốn (1/9/2026)", "")
-    assert commune_text(digest).split("\n")[:9] == [
+    assert commune_text(digest).split("\n") == [
         "📊 Tổng hợp tháng 10 năm 2026 — Xã Phúc Sơn",
         "(Trong ngoặc: thay đổi so với tháng 9 năm 2026.)", "",
         "Toàn xã: 7 lượt thăm (+4); 4/9 hộ được thăm; 4 hộ quá 60 ngày chưa thăm (-2)",
         "Ý kiến: 6 mới (+3), 2 đã trả lời (+1), 3 quá hạn (+2)",
+        "Trả lời: đúng hạn 1/2 (50%), trung vị 18,7 ngày, đã báo lại 2/4 hộ (50%)",
         "Họp giao ban: 1/3 thôn đã họp; 6/10 thành viên chưa có hoạt động", "",
         "• Thôn Đồng Tâm: 6 lượt (+3), 3/6 hộ, 2 hộ quá 60 ngày (-1)",
         "  ý kiến 5 mới, 2 đã trả lời, 2 quá hạn (+1); họp: đã họp; 3 chưa có hoạt động",
+        "  trả lời: đúng hạn 1/2 (50%), trung vị 18,7 ngày, đã báo lại 2/4 hộ (50%)",
+        "• Thôn Hòa Bình: 1 lượt (+1), 1/2 hộ, 1 hộ quá 60 ngày (-1)",
+        "  ý kiến 1 mới, 0 đã trả lời, 1 quá hạn (+1); họp: chưa ghi nhận; 1 chưa có hoạt động",
+        "• Thôn Yên Lạc: 0 lượt (±0), 0/1 hộ, 1 hộ quá 60 ngày (±0)",
+        "  ý kiến 0 mới, 0 đã trả lời, 0 quá hạn (±0); họp: chưa họp; 2 chưa có hoạt động", "",
+        "Trả lời theo lĩnh vực:",
+        "• Đất đai: đúng hạn 1/1 (100%), trung vị 19,4 ngày, đã báo lại 1/3 hộ (33%)",
+        "• Khiếu nại, tố cáo: đúng hạn 0/1 (0%), trung vị 18 ngày, đã báo lại 1/1 hộ (100%)", "",
+        "👥 Nhiều hộ cùng phản ánh:",
+        "• PA-2026-00004 (Thôn Đồng Tâm): 3 hộ — Thanh niên đua xe ban đêm trước nhà ***, gọi ***678",
+        "• PA-2026-00007 (Thôn Đồng Tâm): 2 hộ — Chậm cấp giấy chứng nhận cho các hộ xóm Trại",
+        "• PA-2026-00011 (Thôn Hòa Bình): 2 hộ — Cầu tràn qua suối bị sạt, xe máy không qua được",
     ]
     assert "Vũ Thị Sáu" not in commune_text(digest)
+
+
+# --- answering measures and concerns raised by several households ----------------------------------------
+
+LAND_DAYS = 19 + 9.5 / 24  # 17:30 on 30 September to 03:00 on 20 October (UTC)
+
+
+def raised(month: Month, digest_raised) -> list[tuple[str, str, int]]:
+    villages = {v.id: key for key, v in month.villages.items()}
+    return [(villages[c.village_id], c.reference, c.households) for c in digest_raised]
+
+
+async def test_answering_measures_and_the_most_raised_concerns_of_october(sessions, month):
+    async with sessions() as session:
+        digest = await commune_digest(session, month.commune.id, *OCTOBER, TZ)
+    dong_tam, hoa_binh, yen_lac = digest.villages
+    # Answered in October: the land concern (on time; h1 told on 25 Oct, h2 never, h3 only on 2 Nov)
+    # and the complaint closed as resolved (late, after 18 days; its household told on 21 Oct).
+    assert dong_tam.category_measures == (
+        (C.LAND, Measures(answered=1, on_time=1, median_days=pytest.approx(LAND_DAYS), households=3, told=1)),
+        (C.COMPLAINT, Measures(answered=1, on_time=0, median_days=18.0, households=1, told=1)))
+    assert dong_tam.measures == Measures(2, 1, pytest.approx((LAND_DAYS + 18) / 2), 4, 2)
+    assert hoa_binh.measures == yen_lac.measures == Measures() and hoa_binh.category_measures == ()
+    assert digest.measures == dong_tam.measures and digest.category_measures == dong_tam.category_measures
+    # Open at October's end with two or more households by then: the security concern (3 rows), the
+    # admin procedure answered only on 1 November (2); the land one of 31 October had its second
+    # household on 2 November; the duplicate (2 rows) is closed. Hòa Bình: the infrastructure one.
+    assert raised(month, dong_tam.raised) == [("dt", "PA-2026-00004", 3), ("dt", "PA-2026-00007", 2)]
+    assert raised(month, hoa_binh.raised) == [("hb", "PA-2026-00011", 2)]
+    assert raised(month, digest.raised) == [("dt", "PA-2026-00004", 3), ("dt", "PA-2026-00007", 2),
+                                            ("hb", "PA-2026-00011", 2)]
+    assert dong_tam.raised[0].household_name == "Nguyễn Văn Một"  # to hide it from the snippet
+    # The previous period is only compared on the headline figures.
+    assert digest.previous[month.villages["dt"].id].measures == Measures()
+
+
+async def test_measures_with_more_answers_by_village_and_category(sessions, month):
+    async with sessions() as session:
+        await add_answers(session, month)
+        digest = await commune_digest(session, month.commune.id, *OCTOBER, TZ)
+    dong_tam, hoa_binh, _yen_lac = digest.villages
+    # Đồng Tâm: land (19 days 9½ h, on time, 1/3 told), complaint (18 days, late, 1/1), infrastructure
+    # (15 days, answered at its due moment: on time; h5 told at 23:59 on 31 Oct, h6 at 00:00 on 1 Nov,
+    # the anonymous row attached on 1 Nov not counted): median 18 days, 2/3 on time, 3/6 told.
+    assert dong_tam.measures == Measures(answered=3, on_time=2, median_days=18.0, households=6, told=3)
+    assert [c for c, _m in dong_tam.category_measures] == [C.LAND, C.COMPLAINT, C.INFRASTRUCTURE]
+    assert dong_tam.category_measures[2][1] == Measures(1, 1, 15.0, 2, 1)
+    assert hoa_binh.measures == Measures(answered=1, on_time=1, median_days=5.0, households=2, told=1)
+    assert hoa_binh.category_measures == ((C.PROGRAMME, Measures(1, 1, 5.0, 2, 1)),)
+    # The commune: 19.4, 18, 15 and 5 days — median 16.5; 3/4 on time; 4/8 told.
+    assert digest.measures == Measures(answered=4, on_time=3, median_days=16.5, households=8, told=4)
+    assert [(c, m.answered, m.on_time, m.households, m.told) for c, m in digest.category_measures] == [
+        (C.LAND, 1, 1, 3, 1), (C.COMPLAINT, 1, 0, 1, 1), (C.INFRASTRUCTURE, 1, 1, 2, 1), (C.PROGRAMME, 1, 1, 2, 1)]
+    lines = commune_text(digest).split("\n")
+    assert "Trả lời: đúng hạn 3/4 (75%), trung vị 16,5 ngày, đã báo lại 4/8 hộ (50%)" in lines
+    assert "  trả lời: đúng hạn 1/1 (100%), trung vị 5 ngày, đã báo lại 1/2 hộ (50%)" in lines
+    assert "• Hiệu quả chương trình, dự án: đúng hạn 1/1 (100%), trung vị 5 ngày, đã báo lại 1/2 hộ (50%)" in lines
+    with use_locale("en"):
+        assert "16.5" in commune_text(digest)  # the reader's decimal mark
+
+    from openpyxl import load_workbook
+
+    with use_locale("vi"):
+        media = digest_media.commune_media(digest)
+    book = load_workbook(io.BytesIO(await asyncio.to_thread(workbook, media.tables)))
+    answering = [list(row) for row in book["Trả lời ý kiến"].iter_rows(min_row=3, values_only=True)]
+    assert answering == [
+        ["Thôn Đồng Tâm", "Đất đai", 1, 1, 100, 19.4, 3, 1, 33],
+        ["Thôn Đồng Tâm", "Khiếu nại, tố cáo", 1, 0, 0, 18, 1, 1, 100],
+        ["Thôn Đồng Tâm", "Hạ tầng (đường, điện, nước)", 1, 1, 100, 15, 2, 1, 50],
+        ["Thôn Đồng Tâm", "Tất cả lĩnh vực", 3, 2, 67, 18, 6, 3, 50],
+        ["Thôn Hòa Bình", "Hiệu quả chương trình, dự án", 1, 1, 100, 5, 2, 1, 50],
+        ["Thôn Hòa Bình", "Tất cả lĩnh vực", 1, 1, 100, 5, 2, 1, 50],
+        ["Toàn xã", "Đất đai", 1, 1, 100, 19.4, 3, 1, 33],
+        ["Toàn xã", "Khiếu nại, tố cáo", 1, 0, 0, 18, 1, 1, 100],
+        ["Toàn xã", "Hạ tầng (đường, điện, nước)", 1, 1, 100, 15, 2, 1, 50],
+        ["Toàn xã", "Hiệu quả chương trình, dự án", 1, 1, 100, 5, 2, 1, 50],
+        ["Toàn xã", "Tất cả lĩnh vực", 4, 3, 75, 16.5, 8, 4, 50],
+    ]
+    most = [list(row) for row in book["Nhiều hộ cùng phản ánh"].iter_rows(min_row=3, values_only=True)]
+    assert most == [
+        ["Thôn Đồng Tâm", "PA-2026-00004", "An ninh, trật tự", 3,
+         "Thanh niên đua xe ban đêm trước nhà ***, gọi ***678"],
+        ["Thôn Đồng Tâm", "PA-2026-00007", "Thủ tục hành chính", 2, "Chậm cấp giấy chứng nhận cho các hộ xóm Trại"],
+        ["Thôn Hòa Bình", "PA-2026-00011", "Hạ tầng (đường, điện, nước)", 2,
+         "Cầu tràn qua suối bị sạt, xe máy không qua được"],
+    ]
+    with use_locale("vi"):
+        village = digest_media.village_media(hoa_binh)
+    assert [t.title for t in village.tables][-2:] == ["Trả lời ý kiến", "Nhiều hộ cùng phản ánh"]
+    assert village.tables[-2].rows == (("Hiệu quả chương trình, dự án", 1, 1, 100, 5.0, 2, 1, 50),
+                                       ("Tất cả lĩnh vực", 1, 1, 100, 5.0, 2, 1, 50))
+
+
+async def test_measures_of_a_month_still_running(sessions, month):
+    start, end = month_to_date(NOW.astimezone(TZ).date())
+    async with sessions() as session:
+        november = (await village_digests(session, month.commune.id, start, end, TZ, now=NOW))[month.villages["dt"].id]
+    # The admin procedure, answered at 00:30 on 1 November, 26 days 14½ hours after it was recorded
+    # and 11 days late; neither of its households told yet.
+    assert november.measures == Measures(1, 0, pytest.approx(26 + 14.5 / 24), 2, 0)
+    # Now (24 November): the land concern of 31 October has its second household (2 November).
+    assert raised(month, november.raised) == [("dt", "PA-2026-00004", 3), ("dt", "PA-2026-00002", 2)]
 
 
 # --- /tonghop ---------------------------------------------------------------------------------------------
