@@ -88,7 +88,9 @@ def problems() -> list[str]:
                 continue
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             ids_ = message.id if isinstance(message.id, tuple) else (message.id,)
-            copied = locale != "vi" and strings[0] == ids_[0] and not ids_[0].isascii()
+            # A copy is an oversight unless the message is only placeholders and punctuation ("• {a}: {b}").
+            copied = (locale != "vi" and strings[0] == ids_[0] and not ids_[0].isascii()
+                      and any(ch.isalpha() for ch in _FIELD.sub("", ids_[0])))
             if not all(strings) or message.fuzzy or copied:
                 found.append(f"{locale}: untranslated {ids_[0]!r}")
                 continue

@@ -10,11 +10,12 @@ from models import broadcast_audience, digest_audience, scope
 from models.visits import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
-                "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list"}
+                "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list",
+                "m:open": "concern_inbox", "m:cr": "concern_rules"}
 VIEW_ENTRIES = {"m:households": views.my_households, "m:reports": views.my_reports,
-                "m:meetings": views.meetings, "m:open": views.open_concerns, "m:unreachable": views.unreachable,
+                "m:meetings": views.meetings, "m:unreachable": views.unreachable,
                 "m:digest": digest.from_menu}
-LEADER_ONLY = {"m:open", "m:unreachable"}
+LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concern_inbox.py)
 
 
 async def main_menu(ctx: Ctx) -> Prompt:
@@ -30,6 +31,8 @@ async def main_menu(ctx: Ctx) -> Prompt:
         options.append(Option("m:open", _("📂 Ý kiến đang mở")))
         options.append(Option("m:unreachable", _("📵 Chưa liên lạc được")))
         options.append(Option("m:deadlines", _("🗓 Hạn báo cáo")))
+    if scope.is_commune_role(held):
+        options.append(Option("m:cr", _("⏱ Thời hạn xử lý ý kiến")))
     if digest_audience.may_see_digests(held):
         options.append(Option("m:digest", _("📊 Tổng hợp tháng")))
     if broadcast_audience.author_scopes(held):

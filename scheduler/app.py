@@ -21,6 +21,8 @@ from bot.i18n import use_locale
 from bot.settings import Settings
 from models.base import utcnow
 from scheduler.broadcasts import broadcast_jobs
+from scheduler.concern_followup import concern_followups
+from scheduler.concern_overdue import concern_overdue_jobs
 from scheduler.deadlines import deadline_jobs
 from scheduler.digests import digest_jobs
 from scheduler.housekeeping import housekeeping
@@ -40,7 +42,8 @@ def jobs(settings: Settings) -> dict[str, Job]:
     """The jobs to run by name, with the settings each needs bound in."""
     return {"deadlines": deadline_jobs, "meetings": meeting_jobs, "housekeeping": housekeeping,
             "rollups": partial(daily_rollups, at=settings.daily_rollup_time), "digests": digest_jobs,
-            "broadcasts": broadcast_jobs}
+            "broadcasts": broadcast_jobs, "concern_followup": concern_followups,
+            "concern_overdue": concern_overdue_jobs}
 
 
 async def run_job(name: str, job: Job, sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo,
