@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit, scope
+from models import audit, concern_rules, scope
 from models.outbox import withdraw
 from models.enums import CloseReason, ConcernCategory, ConcernLevel, ConcernStatus, Role, Urgency
 from models.tables import Concern, ConcernEvent, ConcernHousehold, OrgUnit
@@ -319,6 +319,10 @@ async def reopen(session: AsyncSession, concern: Concern, *, actor_id: int, reas
     concern.status = ConcernStatus.IN_PROGRESS if held else ConcernStatus.NEW
     concern.closed_at = concern.close_reason = None
     concern.answer_text = concern.answered_at = concern.household_told_at = None
+    # A fresh time limit from today: the old one may have passed while it was answered or closed,
+    # and a reopened concern must not be overdue (and escalated) the moment it is reopened.
+    limits = await concern_rules.limits_for(session, concern.commune_id, concern.category, concern.urgency)
+    concern.due_at = max(concern.due_at, now + dt.timedelta(days=limits.due_days))
     await session.execute(update(ConcernHousehold).where(ConcernHousehold.concern_id == concern.id)
                           .values(told_at=None, told_by_id=None).execution_options(synchronize_session=False))
     event = _event(session, concern, Action.REOPEN, actor_id=actor_id, now=now, before=before, note=reason)

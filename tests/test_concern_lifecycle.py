@@ -458,7 +458,9 @@ async def test_the_whole_lifecycle_with_rights_history_and_notifications(session
         "↩ Ý kiến PA-2026-00001 — Thôn Đồng Tâm, Đất đai được mở lại.\nGhi chú: Hộ bên cạnh chưa dời hàng rào"]
     assert await texts_for(sessions, town.khoi, before) == [
         "↩ Ý kiến PA-2026-00001 — Thôn Đồng Tâm, Đất đai bạn xử lý được mở lại.\n"
-        "Ghi chú: Hộ bên cạnh chưa dời hàng rào\nHạn trả lời: ngày 24 tháng 12 năm 2026"]
+        "Ghi chú: Hộ bên cạnh chưa dời hàng rào\nHạn trả lời: ngày 25 tháng 12 năm 2026"]
+    # A fresh time limit (land: 30 days) from the reopening, not the first one's.
+    assert concern.due_at == secretary.now + dt.timedelta(days=30)
     await press(secretary, concern, "r")
     assert notice(secretary) == "Chỉ mở lại được ý kiến đã trả lời hoặc đã đóng."
 
