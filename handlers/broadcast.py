@@ -18,7 +18,7 @@ from handlers.flow import Answer, Ctx, Flow, Invalid, Prompt, Step, Stay
 from handlers.matching import has_letters
 from handlers.meeting_input import parse_future_day, parse_time
 from handlers.types import Option, Reply
-from models import broadcasts, scope
+from models import broadcasts
 from models.broadcast_audience import NotAllowed, author_scopes, count_recipients, groups_in
 from models.broadcasts import TEXT_MAX
 from models.enums import Channel, UnitKind
@@ -44,7 +44,7 @@ async def compose(ctx: Ctx, arg: str) -> tuple[str, dict]:
 
 
 async def start(ctx: Ctx) -> str:
-    units = author_scopes(await scope.roles(ctx.session, ctx.person.id))
+    units = author_scopes(await ctx.roles())
     if not units:
         raise Invalid(refusal("role"))
     if len(units) == 1:
@@ -58,7 +58,7 @@ def _unit_label(unit: OrgUnit) -> str:
 
 
 async def ask_unit(ctx: Ctx) -> Prompt:
-    units = author_scopes(await scope.roles(ctx.session, ctx.person.id))
+    units = author_scopes(await ctx.roles())
     return Prompt(_("Thông báo cho đơn vị nào?"), tuple(Option(f"bu:{u.id}", _unit_label(u)) for u in units))
 
 

@@ -67,7 +67,7 @@ async def _commune_lines(ctx: Ctx, commune: OrgUnit, rows: list[ReportDeadline],
 
 
 async def start(ctx: Ctx) -> str | None:
-    held = await scope.roles(ctx.session, ctx.person.id)
+    held = await ctx.roles()
     if not (scope.is_leader(held) or scope.is_commune_role(held)):
         raise Invalid(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))
     commune = await _commune(ctx)

@@ -11,7 +11,7 @@ from handlers.flow import Ctx
 from handlers.labels import GROUP_PURPOSE_LABELS
 from handlers.matching import match_option
 from handlers.types import Option, Reply
-from models import conversations, groups, scope
+from models import conversations, groups
 from models.enums import GroupPurpose
 from models.tables import OrgUnit
 
@@ -42,7 +42,7 @@ def _label(unit: OrgUnit, purpose: GroupPurpose) -> str:
 async def _start(ctx: Ctx) -> list[Reply]:
     if ctx.person is None:
         return [Reply(_("Chỉ thành viên đã tham gia Gần Dân mới gắn được nhóm. Hãy nhắn riêng cho bot để tham gia."))]
-    held = await scope.roles(ctx.session, ctx.person.id)
+    held = await ctx.roles()
     allowed = await groups.candidates(ctx.session, held)
     bound = await groups.current(ctx.session, ctx.incoming.channel, ctx.incoming.chat_id)
     if not allowed:
@@ -73,7 +73,7 @@ async def _choose(ctx: Ctx, text: str) -> list[Reply]:
     conversations.clear_flow(ctx.state)
     if option.key == CANCEL_KEY:
         return [Reply(_("Đã hủy."))]
-    held = await scope.roles(ctx.session, ctx.person.id)
+    held = await ctx.roles()
     allowed = {(u.id, p): u for u, p in await groups.candidates(ctx.session, held)}
     if option.key == UNBIND_KEY:
         bound = await groups.current(ctx.session, ctx.incoming.channel, ctx.incoming.chat_id)

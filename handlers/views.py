@@ -8,7 +8,7 @@ from bot.i18n import _, format_date, format_short_date
 from handlers.flow import Ctx
 from handlers.labels import CATEGORY_LABELS, PURPOSE_LABELS, STATUS_LABELS
 from handlers.types import Reply
-from models import households, reports, scope
+from models import households, reports
 
 LIST_LIMIT = 30
 
@@ -40,7 +40,7 @@ async def my_reports(ctx: Ctx) -> list[Reply]:
 
 
 async def meetings(ctx: Ctx) -> list[Reply]:
-    held = await scope.roles(ctx.session, ctx.person.id)
+    held = await ctx.roles()
     upcoming = await reports.upcoming_meetings(ctx.session, held, ctx.now, 5)
     if not upcoming:
         return [Reply(_("📅 Chưa có lịch họp giao ban sắp tới."))]
@@ -54,7 +54,7 @@ async def meetings(ctx: Ctx) -> list[Reply]:
 
 
 async def unreachable(ctx: Ctx) -> list[Reply]:
-    held = await scope.roles(ctx.session, ctx.person.id)
+    held = await ctx.roles()
     rows = await reports.unreachable_people(ctx.session, held, LIST_LIMIT)
     if not rows:
         return [Reply(_("📵 Mọi người đều nhận được tin nhắn của bot."))]
