@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import bot.app
 from bot.cli import main
-from bot.db import create_engine
+from core.db import create_engine
 
 COUNTS = {"queries": 0}
 

@@ -32,9 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.script import STEPS, Volunteer, count_visits, prepare_database
 from bot.channels.runtime import process
-from bot.db import create_engine, serving_options, session_factory
-from handlers.engine import Env
-from handlers.types import Incoming
+from core.db import create_engine, serving_options, session_factory
+from handlers.engine.conversation import Env
+from handlers.engine.types import Incoming
 from models.enums import Channel
 
 

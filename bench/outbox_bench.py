@@ -22,14 +22,14 @@ from aiohttp import web
 from sqlalchemy import func, insert, select
 
 from bench.fake_api import start_loopback
-from bot.channels.telegram import make_bot
-from bot.db import create_engine, session_factory, upgrade
-from bot.outbox import OutboxSender
-from bot.outbox_deliver import TelegramDeliverer
-from bot.outbox_limits import TELEGRAM, Rate
+from bot.channels.telegram.channel import make_bot
+from bot.outbox.deliver import TelegramDeliverer
+from bot.outbox.limits import TELEGRAM, Rate
+from bot.outbox.sender import OutboxSender
+from core.db import create_engine, session_factory, upgrade
 from models.base import utcnow
 from models.enums import Channel, OutboxStatus
-from models.outbox import payload
+from models.outbox.enqueue import payload
 from models.tables import OutboxMessage
 
 TOKEN = "7000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"

@@ -2,11 +2,11 @@
 
 Builds a province (bench/province_data.py: 2,000 villages, 18,000 members, 500,000 households, a
 year of visits and concerns) in a migrated database, then computes every digest of December
-2026: for each commune `village_digests` and `commune_digest` (models/digests.py), in one session
+2026: for each commune `village_digests` and `commune_digest` (models/digests/compute.py), in one session
 a commune. It reports wall and CPU time, the per-commune p50/p95/max, the statements per commune
 (a `before_cursor_execute` counter, as bench/bot_gandan.py) and the time of each statement, the
 rows of the big tables, the database's size and the build time; the time to draw the charts and
-spreadsheets the job attaches (handlers/digest_media.py, for a sample of communes); and the query
+spreadsheets the job attaches (models/digests/media.py, for a sample of communes); and the query
 plan of every digest statement, flagging full scans of big tables.
 
 SQLite always (a new file; `--keep` leaves it, `--sqlite FILE --reuse` times an existing one
@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models.tables  # noqa: F401  (every table known to the metadata)
 from bench.province_data import FULL, TZ, YEAR, BuildReport, Size, build_province
-from bot.db import create_engine, serving_options, session_factory, upgrade
+from core.db import create_engine, serving_options, session_factory, upgrade
 from models.enums import UnitKind
 from models.tables import Household, OrgUnit
 
@@ -211,7 +211,7 @@ async def commune_ids(engine: AsyncEngine) -> list[tuple[int, str, int]]:
 
 async def time_digests(engine: AsyncEngine, outcome: Outcome, counter: Statements) -> None:
     """Every digest of the month, commune by commune, each commune in its own session."""
-    from models.digests import commune_digest, village_digests
+    from models.digests.compute import commune_digest, village_digests
 
     communes = await commune_ids(engine)
     sessions = session_factory(engine)
@@ -286,18 +286,18 @@ def machine_busy() -> tuple[float, float]:
 
 
 async def time_rendering(engine: AsyncEngine, outcome: Outcome, sample: int) -> None:
-    """The chart and the spreadsheet the job attaches to each digest (handlers/digest_media.py), drawn
+    """The chart and the spreadsheet the job attaches to each digest (models/digests/media.py), drawn
     for the commune and every village of the first `sample` communes; the province's total is
     extrapolated from them (drawing does not depend on the database)."""
     try:
-        from bot.i18n import use_locale
-        from handlers.digest_media import Media, commune_media, village_media
+        from core.i18n import use_locale
+        from models.digests.media import Media, commune_media, village_media
         from reports.charts import bar_chart
         from reports.spreadsheet import workbook
     except ImportError as missing:
         outcome.render_note = f"not timed: {missing}"
         return
-    from models.digests import commune_digest
+    from models.digests.compute import commune_digest
 
     def draw(media: Media) -> tuple[float, float]:
         started = time.perf_counter()
@@ -321,7 +321,7 @@ async def time_rendering(engine: AsyncEngine, outcome: Outcome, sample: int) -> 
 
 async def explain(engine: AsyncEngine, counter: Statements, rows: dict[str, int]) -> list[Plan]:
     """The plan of every statement the digests of the largest commune send; full scans of big tables flagged."""
-    from models.digests import commune_digest, village_digests
+    from models.digests.compute import commune_digest, village_digests
 
     async with engine.connect() as conn:
         largest = await conn.scalar(select(Household.commune_id).group_by(Household.commune_id)
@@ -369,9 +369,9 @@ async def run_one(label: str, url: str, scale: float, *, reuse: bool, render: in
         print(f"{label}: {rows['households']:,} households, {rows['visits']:,} visits, {size / 2**20:,.0f} MiB"
               + (f", built in {build_wall:.0f} s" if report else ""), flush=True)
         try:
-            import models.digests  # noqa: F401
+            import models.digests.compute  # noqa: F401
         except ImportError:
-            outcome.render_note = "models/digests.py is not there yet: nothing timed"
+            outcome.render_note = "models/digests/compute.py is not there yet: nothing timed"
             print(f"{label}: {outcome.render_note}")
             return outcome
         await time_digests(engine, outcome, counter)
@@ -425,7 +425,7 @@ def render_drawing(outcomes: list[Outcome]) -> str:
     vc, vw = zip(*o.render_village)
     province = (o.communes * (statistics.mean(cc) + statistics.mean(cw))
                 + o.villages * (statistics.mean(vc) + statistics.mean(vw))) / 1000
-    return (f"Charts and spreadsheets (handlers/digest_media.py → reports/, drawn in this process for "
+    return (f"Charts and spreadsheets (models/digests/media.py → reports/, drawn in this process for "
             f"{len(cc)} communes and their {len(vc)} villages, {o.database} run): commune chart p50 "
             f"{pct(cc, .5):.0f} ms, max {max(cc):.0f} ms, workbook p50 {pct(cw, .5):.0f} ms; village chart p50 "
             f"{pct(vc, .5):.0f} ms, max {max(vc):.0f} ms, workbook p50 {pct(vw, .5):.0f} ms. For the whole province "

@@ -33,19 +33,45 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from models import admin_divisions
+from core.text import fold
 from models.base import Base
-from models.concern_rules import due_days
-from models.deadlines import ANNUAL, DEFAULTS, HALF_YEAR, MONTHLY_TEAM
+from models.concerns.time_limits import due_days
+from models.deadlines.calendar import ANNUAL, DEFAULTS, HALF_YEAR, MONTHLY_TEAM
 from models.demo import FAMILY, FEMALE, MALE
-from models.enums import (AttendanceAnswer, Channel, CloseReason, ConcernCategory, ConcernStatus, GroupPurpose,
-                          MeetingStatus, Role, UnitKind, Urgency, VisitPurpose)
-from models.meeting_rules import local_moment, occurrence_in
-from models.roster import default_team_name
-from models.tables import (ChatGroup, ChatIdentity, Concern, ConcernEvent, ConcernPhoto, Counter, Household, Meeting,
-                           MeetingAttendance, MeetingSchedule, Membership, OrgUnit, Person, ReportDeadline,
-                           ReportSubmission, Visit)
-from models.text import fold
+from models.enums import (
+    AttendanceAnswer,
+    Channel,
+    CloseReason,
+    ConcernCategory,
+    ConcernStatus,
+    GroupPurpose,
+    MeetingStatus,
+    Role,
+    UnitKind,
+    Urgency,
+    VisitPurpose,
+)
+from models.meetings.calendar import local_moment, occurrence_in
+from models.roster.importer import default_team_name
+from models.tables import (
+    ChatGroup,
+    ChatIdentity,
+    Concern,
+    ConcernEvent,
+    ConcernPhoto,
+    Counter,
+    Household,
+    Meeting,
+    MeetingAttendance,
+    MeetingSchedule,
+    Membership,
+    OrgUnit,
+    Person,
+    ReportDeadline,
+    ReportSubmission,
+    Visit,
+)
+from models.units import admin_divisions
 
 PROVINCE_CODE = "24"  # Bắc Ninh: 99 communes and wards after the 2025 merger
 YEAR = 2026

@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 
 import models.tables  # noqa: F401  (every table known to the metadata)
 from bench.fake_api import callback_update, message_update
-from bot.db import create_engine, session_factory, upgrade
+from core.db import create_engine, session_factory, upgrade
+from core.text import fold
 from models.base import utcnow
 from models.demo import build_demo
 from models.enums import Channel, Role, UnitKind
 from models.tables import ChatIdentity, Household, Membership, OrgUnit, Person, Visit
-from models.text import fold
 
 HOUSEHOLDS_EACH = 5  # at most 6: the picker's first page
 CHAT_BASE = 800_000_000

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db import create_engine, serving_options, session_factory, upgrade
-from bot.settings import Settings
+from core.db import create_engine, serving_options, session_factory, upgrade
+from core.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"
-SOURCE_DIRS = ("bot", "handlers", "models", "scheduler")
+SOURCE_DIRS = ("core", "bot", "handlers", "models", "scheduler", "reports")
 KEYWORDS = {"_": None, "__": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 _FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 

@@ -8,20 +8,22 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.commands import chat as chat_cmd
-from bot.commands import concerns as concerns_cmd
-from bot.commands import db as db_cmd
-from bot.commands import deadlines as deadlines_cmd
-from bot.commands import demo as demo_cmd
-from bot.commands import imports as imports_cmd
-from bot.commands import invite as invite_cmd
-from bot.commands import outbox as outbox_cmd
-from bot.commands import run as run_cmd
-from bot.commands import setup as setup_cmd
-from bot.commands import units as units_cmd
+from bot.commands import (
+    chat as chat_cmd,
+    concerns as concerns_cmd,
+    db as db_cmd,
+    deadlines as deadlines_cmd,
+    demo as demo_cmd,
+    imports as imports_cmd,
+    invite as invite_cmd,
+    outbox as outbox_cmd,
+    run as run_cmd,
+    setup as setup_cmd,
+    units as units_cmd,
+)
 from bot.commands.common import CommandError
-from bot.i18n import _, set_locale, use_locale
-from bot.settings import SettingsError, configure_logging, load_settings
+from core.i18n import _, set_locale, use_locale
+from core.settings import SettingsError, configure_logging, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, deadlines_cmd, concerns_cmd,
             outbox_cmd, db_cmd)

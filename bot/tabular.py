@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from models.importing import SourceRow
-from models.text import fold
+from core.text import fold
+from models.roster.rows import SourceRow
 
 SUPPORTED = (".xlsx", ".csv")
 _NON_WORD = re.compile(r"[^a-z0-9]+")

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from unidecode import unidecode
 
-from bot.outbox_files import FILES_PATH, Files
+from bot.outbox.files import FILES_PATH, Files
 
 log = logging.getLogger(__name__)
 

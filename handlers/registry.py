@@ -1,16 +1,24 @@
 """Every conversation flow by name (the name is what the database keeps for a chat)."""
 
-from handlers import (
-    broadcast, broadcast_report, concern, deadlines, language, meeting_admin, meetings, mute, onboarding, visit,
+from handlers.broadcasts import compose, delivery_report
+from handlers.concerns import (
+    detail,  # noqa: F401  (registers /pa)
+    follow_up,
+    inbox,
+    new_concern,
+    passing_on,  # noqa: F401  (registers the “✅ Đã báo cho hộ” button)
+    time_limits,
 )
-from handlers import digest  # noqa: F401  (registers /tonghop)
-from handlers import concern_loop  # noqa: F401  (registers the “✅ Đã báo cho hộ” button)
-from handlers import concern_actions, concern_detail, concern_inbox  # noqa: F401  (concern_detail registers /pa)
-from handlers import concern_rules
-from handlers.flow import Flow
+from handlers.deadlines import reports_due
+from handlers.digests import on_demand  # noqa: F401  (registers /tonghop)
+from handlers.engine.flow import Flow
+from handlers.meetings import answers, leader
+from handlers.menu import language, mute
+from handlers.onboarding import join
+from handlers.visits import log_visit
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
-    onboarding.FLOW, visit.FLOW, concern.FLOW, language.FLOW, deadlines.FLOW, mute.FLOW,
-    meeting_admin.FLOW, meetings.FLOW, broadcast.FLOW, broadcast_report.FLOW,
-    concern_inbox.FLOW, concern_actions.FLOW, concern_rules.FLOW,
+    join.FLOW, log_visit.FLOW, new_concern.FLOW, language.FLOW, reports_due.FLOW, mute.FLOW,
+    leader.FLOW, answers.FLOW, compose.FLOW, delivery_report.FLOW,
+    inbox.FLOW, follow_up.FLOW, time_limits.FLOW,
 )}

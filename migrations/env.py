@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed in by `bot.db`, or opens its own."""
+"""Alembic environment: runs on a connection handed in by `core.db`, or opens its own."""
 
 import asyncio
 
@@ -34,7 +34,7 @@ def _configure(connection: Connection) -> None:
 
 
 async def _run_async(url: str) -> None:
-    from bot.db import create_engine
+    from core.db import create_engine
 
     engine = create_engine(url)
     async with engine.begin() as conn:
@@ -49,7 +49,7 @@ def run() -> None:
         return
     url = config.get_main_option("sqlalchemy.url")
     if not url:
-        from bot.settings import load_settings
+        from core.settings import load_settings
 
         url = load_settings().database_url
     if context.is_offline_mode():

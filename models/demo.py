@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import admin_divisions, audit
-from models.communes import setup_commune
+from core.text import fold
+from models import audit
 from models.enums import Role, UnitKind
-from models.roster import default_team_name, division_type
+from models.roster.importer import default_team_name, division_type
 from models.tables import Household, Membership, OrgUnit, Person
-from models.text import fold
-from models.units import add_unit, children
+from models.units import admin_divisions
+from models.units.communes import setup_commune
+from models.units.tree import add_unit, children
 
 DEMO_CODE = "10459"  # Xã Phúc Sơn, Hà Nội
 SOURCE = "cli"

@@ -151,7 +151,7 @@ def db_enum(enum_cls: type[enum.Enum], length: int = 32) -> SAEnum:
 
 def role_from_text(text: str) -> Role | None:
     """A role from its code ("team_leader") or a Vietnamese/English label, ignoring diacritics."""
-    from models.text import fold
+    from core.text import fold
 
     key = fold(text).replace("_", " ")
     for role in Role:

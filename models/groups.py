@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit, units
+from models import audit
+from models.access import COMMUNE_ROLES, Held
 from models.enums import Channel, GroupPurpose, Role, UnitKind
-from models.scope import COMMUNE_ROLES, Held
 from models.tables import ChatGroup, OrgUnit
+from models.units import tree
 
 Candidate = tuple[OrgUnit, GroupPurpose]
 
@@ -30,15 +31,15 @@ async def candidates(session: AsyncSession, held: Sequence[Held]) -> list[Candid
             if village is not None:
                 add(village, GroupPurpose.CHI_BO)
             add(unit, GroupPurpose.TEAM)
-            for nhom in await units.children(session, unit, UnitKind.NHOM):
+            for nhom in await tree.children(session, unit, UnitKind.NHOM):
                 add(nhom, GroupPurpose.NHOM)
         elif h.role == Role.CHI_BO_SECRETARY and unit.kind == UnitKind.VILLAGE:
             add(unit, GroupPurpose.CHI_BO)
-            for team in await units.children(session, unit, UnitKind.TEAM):
+            for team in await tree.children(session, unit, UnitKind.TEAM):
                 add(team, GroupPurpose.TEAM)
         elif h.role in COMMUNE_ROLES and unit.kind == UnitKind.COMMUNE:
             add(unit, GroupPurpose.KHOI_DAN_VAN)
-            for village in await units.children(session, unit, UnitKind.VILLAGE):
+            for village in await tree.children(session, unit, UnitKind.VILLAGE):
                 add(village, GroupPurpose.CHI_BO)
     return list(found.values())
 

@@ -17,12 +17,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import use_locale
-from bot.settings import Settings
+from core.i18n import use_locale
+from core.settings import Settings
 from models.base import utcnow
 from scheduler.broadcasts import broadcast_jobs
-from scheduler.concern_followup import concern_followups
-from scheduler.concern_overdue import concern_overdue_jobs
+from scheduler.concerns.overdue import concern_overdue_jobs
+from scheduler.concerns.passing_on import concern_followups
 from scheduler.deadlines import deadline_jobs
 from scheduler.digests import digest_jobs
 from scheduler.housekeeping import housekeeping

@@ -2,7 +2,7 @@
 day later, and a day after that name those still silent to their team leaders.
 
 Each announcement is handled in a transaction of its own, and each step claims its rows before
-enqueueing (`models/broadcasts.py`, `models/broadcast_follow_up.py`), so a second run — or a run
+enqueueing (`models/broadcasts/announcements.py`, `models/broadcasts/follow_up.py`), so a second run — or a run
 after a crash midway — adds nothing already done, and one announcement's failure stops no other.
 """
 
@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import current_locale
-from handlers import broadcast_texts
-from models import broadcast_follow_up, broadcasts
-from models.outbox import enqueue_for_person
+from core.i18n import current_locale
+from models.broadcasts import announcements, follow_up, texts
+from models.outbox.enqueue import enqueue_for_person
 from models.tables import Announcement, OrgUnit, Person
 
 log = logging.getLogger(__name__)
@@ -27,9 +26,9 @@ async def broadcast_jobs(sessions: async_sessionmaker[AsyncSession], *, now: dt.
     """One pass; how many messages were enqueued. The scheduler runs it in DEFAULT_LOCALE."""
     default_locale = current_locale()
     async with sessions() as session:
-        due = list(await broadcasts.due(session, now))
-        reminders = list(await broadcast_follow_up.reminders_due(session, now))
-        reports = list(await broadcast_follow_up.reports_due(session, now))
+        due = list(await announcements.due(session, now))
+        reminders = list(await follow_up.reminders_due(session, now))
+        reports = list(await follow_up.reports_due(session, now))
     added = 0
     for step, ids in ((_send, due), (_remind, reminders), (_report, reports)):
         for announcement_id in ids:
@@ -52,8 +51,8 @@ async def _load(session: AsyncSession, announcement_id: int) -> tuple[Announceme
 async def _send(session: AsyncSession, announcement_id: int, now: dt.datetime, tz: ZoneInfo,
                 default_locale: str) -> int:
     announcement, unit, author = await _load(session, announcement_id)
-    person_body, group_body = broadcast_texts.renderers(announcement, unit, author, default_locale)
-    sent = await broadcasts.send(session, announcement_id, now=now, tz=tz, for_person=person_body,
+    person_body, group_body = texts.renderers(announcement, unit, author, default_locale)
+    sent = await announcements.send(session, announcement_id, now=now, tz=tz, for_person=person_body,
                                  for_group=group_body)
     return sent.enqueued + sent.groups if sent else 0
 
@@ -61,17 +60,17 @@ async def _send(session: AsyncSession, announcement_id: int, now: dt.datetime, t
 async def _remind(session: AsyncSession, announcement_id: int, now: dt.datetime, tz: ZoneInfo,
                   default_locale: str) -> int:
     announcement, unit, author = await _load(session, announcement_id)
-    return await broadcast_follow_up.remind(
+    return await follow_up.remind(
         session, announcement_id, now=now, tz=tz,
-        body=lambda locale: broadcast_texts.reminder(announcement, unit, author, tz, locale or default_locale))
+        body=lambda locale: texts.reminder(announcement, unit, author, tz, locale or default_locale))
 
 
 async def _report(session: AsyncSession, announcement_id: int, now: dt.datetime, tz: ZoneInfo,
                   default_locale: str) -> int:
     announcement, unit, _author = await _load(session, announcement_id)
     added = 0
-    for entry in await broadcast_follow_up.claim_silent(session, announcement_id, now):
-        body = broadcast_texts.to_leader(announcement, unit, entry, tz, entry.leader.locale or default_locale)
+    for entry in await follow_up.claim_silent(session, announcement_id, now):
+        body = texts.to_leader(announcement, unit, entry, tz, entry.leader.locale or default_locale)
         added += await enqueue_for_person(session, entry.leader, key=entry.key(announcement_id),
                                           kind="announcement_silent", body=body, now=now, tz=tz)
     return added

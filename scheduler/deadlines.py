@@ -21,11 +21,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import _, use_locale
-from handlers.deadline_texts import days_left_text, due_text, report_title
-from models import deadlines, units
-from models.outbox import QUIET_END, QUIET_START, enqueue_for_person, outside_quiet_hours, payload
+from core.i18n import _, use_locale
+from models.deadlines import calendar
+from models.deadlines.texts import days_left_text, due_text, report_title
+from models.outbox.enqueue import QUIET_END, QUIET_START, enqueue_for_person, outside_quiet_hours, payload
 from models.tables import OrgUnit, Person
+from models.units import tree
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,12 @@ def lead_for(days_left: int) -> int | None:
 async def deadline_jobs(sessions: async_sessionmaker[AsyncSession], *, now: dt.datetime, tz: ZoneInfo) -> int:
     """One pass over every commune; how many messages were enqueued."""
     async with sessions() as session:
-        commune_ids = [c.id for c in await units.communes(session)]
+        commune_ids = [c.id for c in await tree.communes(session)]
     added = 0
     for commune_id in commune_ids:  # a transaction per commune keeps each one's work short
         async with sessions() as session:
             commune = await session.get(OrgUnit, commune_id)
-            await deadlines.ensure_defaults(session, commune)
+            await calendar.ensure_defaults(session, commune)
             added += await _nudges(session, commune, now, tz)
             added += await _overdue_list(session, commune, now, tz)
             await session.commit()
@@ -56,10 +57,10 @@ async def deadline_jobs(sessions: async_sessionmaker[AsyncSession], *, now: dt.d
 async def _nudges(session: AsyncSession, commune: OrgUnit, now: dt.datetime, tz: ZoneInfo) -> int:
     today = now.astimezone(tz).date()
     added = 0
-    for deadline in await deadlines.deadlines(session, commune):
-        for period, due in deadlines.periods_between(deadline, today, today + dt.timedelta(days=max(LEADS))):
-            pending = await deadlines.pending_units(session, deadline, period, commune)
-            people = await deadlines.responsible(session, pending)
+    for deadline in await calendar.deadlines(session, commune):
+        for period, due in calendar.periods_between(deadline, today, today + dt.timedelta(days=max(LEADS))):
+            pending = await calendar.pending_units(session, deadline, period, commune)
+            people = await calendar.responsible(session, pending)
             for unit in pending:
                 for person in people[unit.id]:
                     added += await _nudge(session, person, deadline.id, deadline.kind, unit, period, due, now, tz)
@@ -78,7 +79,7 @@ async def _nudge(session: AsyncSession, person: Person, deadline_id: int, kind: 
                  "Nộp xong, bấm “✅ Đã nộp báo cáo” để thôi nhắc.").format(
             report=report_title(kind, period), unit=unit.name, due=due_text(due), left=days_left_text(due, arrives))
         body = payload(text, [(f"rp:{deadline_id}:{unit.id}:{period}", _("✅ Đã nộp báo cáo"))])
-    added = await enqueue_for_person(session, person, key=f"{deadlines.nudge_key_prefix(deadline_id, unit.id, period)}{lead}",
+    added = await enqueue_for_person(session, person, key=f"{calendar.nudge_key_prefix(deadline_id, unit.id, period)}{lead}",
                                      kind="deadline_nudge", body=body, now=now, tz=tz)
     return int(added)
 
@@ -87,11 +88,11 @@ async def _overdue_list(session: AsyncSession, commune: OrgUnit, now: dt.datetim
     local = now.astimezone(tz)
     if not QUIET_END <= local.time() < QUIET_START:
         return 0
-    items = await deadlines.overdue(session, commune, local.date(), tz)
+    items = await calendar.overdue(session, commune, local.date(), tz)
     if not items:
         return 0
     added = 0
-    recipients = (await deadlines.responsible(session, [commune]))[commune.id]
+    recipients = (await calendar.responsible(session, [commune]))[commune.id]
     for person in recipients:
         with use_locale(person.locale):
             lines = [_("📌 Báo cáo quá hạn chưa nộp ({count}):").format(count=len(items))]

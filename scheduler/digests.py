@@ -19,14 +19,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import _, current_locale, use_locale
-from handlers import digest_media
-from handlers.digest_texts import commune_text, period_text, village_text
-from models import digest_audience, units
-from models.digests import CommuneDigest, VillageDigest, commune_digest, period_key, previous_month, village_digests
+from core.i18n import _, current_locale, use_locale
+from models.digests import audience as digests_audience, media as digests_media
+from models.digests.compute import (
+    CommuneDigest,
+    VillageDigest,
+    commune_digest,
+    period_key,
+    previous_month,
+    village_digests,
+)
+from models.digests.texts import commune_text, period_text, village_text
 from models.enums import GroupPurpose
-from models.outbox import enqueue_for_groups, enqueue_for_person, payload
+from models.outbox.enqueue import enqueue_for_groups, enqueue_for_person, payload
 from models.tables import OrgUnit
+from models.units import tree
 
 SEND_AT = dt.time(7, 0)
 CATCH_UP_DAYS = 7
@@ -51,7 +58,7 @@ async def digest_jobs(sessions: async_sessionmaker[AsyncSession], *, now: dt.dat
     if period is None:
         return 0
     async with sessions() as session:
-        commune_ids = [c.id for c in await units.communes(session)]
+        commune_ids = [c.id for c in await tree.communes(session)]
     added = 0
     for commune_id in commune_ids:
         async with sessions() as session:
@@ -65,8 +72,8 @@ async def _commune_round(session: AsyncSession, commune: OrgUnit, period: tuple[
                          now: dt.datetime, tz: ZoneInfo, default_locale: str) -> int:
     start, end = period
     prefix = f"digest:{period_key(start)}:c{commune.id}:"
-    audience = await digest_audience.audience(session, commune)
-    sent = await digest_audience.enqueued_keys(session, prefix)
+    audience = await digests_audience.audience(session, commune)
+    sent = await digests_audience.enqueued_keys(session, prefix)
     due = {unit for unit, people in audience.people.items() if any(f"{prefix}u{unit}:p{p.id}" not in sent
                                                                    for p in people)}
     due |= {unit for unit, groups in audience.groups.items() if any(f"{prefix}u{unit}:g{g.id}" not in sent
@@ -109,11 +116,11 @@ class _Round:
     async def body(self, locale: str, *, names: bool) -> dict:
         with use_locale(locale):
             if isinstance(self.digest, CommuneDigest):
-                text, media = commune_text(self.digest), digest_media.commune_media
+                text, media = commune_text(self.digest), digests_media.commune_media
             else:
-                text, media = village_text(self.digest, self.tz, names=names), digest_media.village_media
+                text, media = village_text(self.digest, self.tz, names=names), digests_media.village_media
             if locale not in self.files:
-                self.files[locale] = await digest_media.store(self.session, media(self.digest), self.now)
+                self.files[locale] = await digests_media.store(self.session, media(self.digest), self.now)
             photo_id, document_id = self.files[locale]
             return payload(text + "\n\n" + _("📎 Bảng số liệu {period} kèm theo.").format(
                 period=period_text(self.digest.start, self.digest.end)),

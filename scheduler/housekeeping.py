@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import attachments
 from models.conversations import forget_processed
+from models.outbox import attachments
 
 KEEP = dt.timedelta(days=3)  # platforms redeliver within minutes; days leave a wide margin
 

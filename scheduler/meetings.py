@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import _, format_date, use_locale
-from models import meeting_due, meetings
+from core.i18n import _, format_date, use_locale
 from models.enums import AttendanceAnswer, GroupPurpose
-from models.outbox import enqueue_for_groups, enqueue_for_person, payload
+from models.meetings import due as meetings_due, occurrences
+from models.outbox.enqueue import enqueue_for_groups, enqueue_for_person, payload
 from models.tables import Meeting, OrgUnit
 
 
@@ -27,15 +27,15 @@ async def meeting_jobs(sessions: async_sessionmaker[AsyncSession], *, now: dt.da
     """
     async with sessions() as session:
         today = now.astimezone(tz).date()
-        for team_id in await meetings.scheduled_teams(session):
-            await meetings.ensure_occurrences(session, team_id, today, tz=tz)
+        for team_id in await occurrences.scheduled_teams(session):
+            await occurrences.ensure_occurrences(session, team_id, today, tz=tz)
         added = 0
-        for due in await meeting_due.due_reminders(session, now, tz):
+        for due in await meetings_due.due_reminders(session, now, tz):
             added += await _to_members(session, due.meeting, due.key, due.kind, now, tz, default_locale)
-        for meeting in await meeting_due.cancelled_ahead(session, now):
+        for meeting in await meetings_due.cancelled_ahead(session, now):
             added += await _to_members(session, meeting, f"meeting:{meeting.id}:cancelled", "cancelled", now, tz,
                                        default_locale)
-        for meeting in await meeting_due.results_due(session, now):
+        for meeting in await meetings_due.results_due(session, now):
             added += await _result(session, meeting, now, tz, default_locale)
         await session.commit()
     return added
@@ -45,7 +45,7 @@ async def _to_members(session: AsyncSession, meeting: Meeting, key: str, kind: s
                       tz: ZoneInfo, default_locale: str | None) -> int:
     team = await session.get(OrgUnit, meeting.team_id)
     added = 0
-    for person in await meetings.team_members(session, meeting.team_id):
+    for person in await occurrences.team_members(session, meeting.team_id):
         with use_locale(person.locale or default_locale):
             body = cancelled_text(meeting, team, tz) if kind == "cancelled" else reminder(meeting, team, kind, tz)
         added += await enqueue_for_person(session, person, key=key, kind=f"meeting_{kind}", body=body, now=now,
@@ -84,7 +84,7 @@ def cancelled_text(meeting: Meeting, team: OrgUnit, tz: ZoneInfo) -> dict:
 
 async def _result(session: AsyncSession, meeting: Meeting, now: dt.datetime, tz: ZoneInfo,
                   default_locale: str | None) -> int:
-    village = await meetings.village_of(session, meeting.team_id)
+    village = await occurrences.village_of(session, meeting.team_id)
     if village is None:
         return 0
     team = await session.get(OrgUnit, meeting.team_id)
@@ -93,14 +93,14 @@ async def _result(session: AsyncSession, meeting: Meeting, now: dt.datetime, tz:
     added = await enqueue_for_groups(session, village.id, GroupPurpose.CHI_BO, key=f"meeting:{meeting.id}:result",
                                      kind="meeting_result", body=body, now=now, tz=tz)
     if added:
-        meetings.mark_result_sent(meeting, now)
+        occurrences.mark_result_sent(meeting, now)
     return added
 
 
 async def result_text(session: AsyncSession, meeting: Meeting, team: OrgUnit, tz: ZoneInfo) -> str:
     """The meeting's result for the chi bộ: when, who came, who could not and why, the minutes."""
     date, time, place = _when(meeting, tz)
-    rows = await meetings.answers(session, meeting)
+    rows = await occurrences.answers(session, meeting)
     lines = [_("📋 Kết quả họp giao ban — {team}").format(team=team.name),
              _("{date} lúc {time}{place}").format(date=date, time=time, place=place)]
     if any(a is not None and a.attended is not None for _p, a in rows):  # attendance was taken

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import _, format_date, use_locale
-from handlers.labels import CATEGORY_LABELS, PURPOSE_LABELS
-from models import rollups
+from core.i18n import _, format_date, use_locale
+from models.digests import daily_rollup
+from models.digests.daily_rollup import VillageDay
 from models.enums import GroupPurpose
-from models.outbox import QUIET_START, enqueue_for_groups, payload
-from models.rollups import VillageDay
+from models.labels import CATEGORY_LABELS, PURPOSE_LABELS
+from models.outbox.enqueue import QUIET_START, enqueue_for_groups, payload
 from models.tables import OrgUnit
 
 DEFAULT_AT = dt.time(19, 0)
@@ -35,11 +35,11 @@ async def daily_rollups(sessions: async_sessionmaker[AsyncSession], *, now: dt.d
     local = now.astimezone(tz)
     if not at <= local.time() < QUIET_START:
         return 0
-    start, end = rollups.window(local.date(), at, tz)
+    start, end = daily_rollup.window(local.date(), at, tz)
     added = 0
     async with sessions() as session:
-        villages = await rollups.villages_with_chi_bo_group(session)
-        days = await rollups.village_days(session, [v.id for v in villages], start, end)
+        villages = await daily_rollup.villages_with_chi_bo_group(session)
+        days = await daily_rollup.village_days(session, [v.id for v in villages], start, end)
         for village in villages:
             if village.id not in days:
                 continue  # a quiet day: nothing to say

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import models.tables  # noqa: F401
-from bot.db import create_engine, session_factory, upgrade
+from core.db import create_engine, session_factory, upgrade
 from models.base import Base
 
 POSTGRES_URL = os.environ.get("GANDAN_TEST_POSTGRES_URL")

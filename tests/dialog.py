@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.engine import Env, handle
-from handlers.types import Incoming, Reply, render_numbered
+from handlers.engine.conversation import Env, handle
+from handlers.engine.types import Incoming, Reply, render_numbered
 from models.enums import Channel
 
 _ids = itertools.count(1)

@@ -14,16 +14,33 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import units
+from core.text import fold
 from models.enums import (
-    AttendanceAnswer, Channel, CloseReason, ConcernCategory, ConcernStatus, MeetingStatus, Role, UnitKind, Urgency,
+    AttendanceAnswer,
+    Channel,
+    CloseReason,
+    ConcernCategory,
+    ConcernStatus,
+    MeetingStatus,
+    Role,
+    UnitKind,
+    Urgency,
     VisitPurpose,
 )
 from models.tables import (
-    ChatIdentity, Concern, ConcernEvent, ConcernHousehold, Household, Meeting, MeetingAttendance, Membership, OrgUnit,
-    Person, Visit,
+    ChatIdentity,
+    Concern,
+    ConcernEvent,
+    ConcernHousehold,
+    Household,
+    Meeting,
+    MeetingAttendance,
+    Membership,
+    OrgUnit,
+    Person,
+    Visit,
 )
-from models.text import fold
+from models.units import tree
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 11, 1))
@@ -112,15 +129,15 @@ async def concern(session: AsyncSession, month: Month, village: str, nhom: str |
 async def build_month(session: AsyncSession) -> Month:
     global _refs
     _refs = itertools.count(1)  # PA-2026-00001 … in the order below, whatever ran before
-    province = await units.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
-    commune = await units.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
+    province = await tree.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
+    commune = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
     month = Month(commune)
     for key, name, nhom in (("dt", "Thôn Đồng Tâm", ("n1", "n2")), ("hb", "Thôn Hòa Bình", ("n3",)),
                             ("yl", "Thôn Yên Lạc", ("n4",))):
-        village = month.villages[key] = await units.add_unit(session, UnitKind.VILLAGE, name, commune)
-        team = month.teams[key] = await units.add_unit(session, UnitKind.TEAM, f"Tổ Dân vận {name}", village)
+        village = month.villages[key] = await tree.add_unit(session, UnitKind.VILLAGE, name, commune)
+        team = month.teams[key] = await tree.add_unit(session, UnitKind.TEAM, f"Tổ Dân vận {name}", village)
         for index, nhom_key in enumerate(nhom, 1):
-            month.nhom[nhom_key] = await units.add_unit(session, UnitKind.NHOM, f"Nhóm {index}", team)
+            month.nhom[nhom_key] = await tree.add_unit(session, UnitKind.NHOM, f"Nhóm {index}", team)
     v, t, n = month.villages, month.teams, month.nhom
     await _person(session, month, "l1", "Nguyễn Thị Hằng", (t["dt"], Role.TEAM_LEADER),
                   (v["dt"], Role.CHI_BO_SECRETARY))
@@ -228,10 +245,10 @@ async def build_month(session: AsyncSession) -> Month:
     ])
 
     # Another commune: its visit and concern must not leak into Phúc Sơn's figures.
-    other = await units.add_unit(session, UnitKind.COMMUNE, "Xã Khác", province, code="99999")
-    other_village = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Khác", other)
-    other_team = await units.add_unit(session, UnitKind.TEAM, "Tổ Khác", other_village)
-    other_nhom = await units.add_unit(session, UnitKind.NHOM, "Nhóm 1", other_team)
+    other = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Khác", province, code="99999")
+    other_village = await tree.add_unit(session, UnitKind.VILLAGE, "Thôn Khác", other)
+    other_team = await tree.add_unit(session, UnitKind.TEAM, "Tổ Khác", other_village)
+    other_nhom = await tree.add_unit(session, UnitKind.NHOM, "Nhóm 1", other_team)
     stranger = Person(full_name="Người Xã Khác", name_key="nguoi xa khac", commune_id=other.id)
     session.add(stranger)
     await session.flush()

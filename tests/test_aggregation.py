@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.outbox import OutboxSender
-from bot.settings import SettingsError, load_settings
-from handlers.concern_notice import post_new_concern
-from models import units
-from models.concern_log import record_concern
-from models.concern_posts import SNIPPET, shows_household, snippet
+from bot.outbox.sender import OutboxSender
+from core.settings import SettingsError, load_settings
+from models.concerns.group_notice import post_new_concern
+from models.concerns.group_posts import SNIPPET, shows_household, snippet
+from models.concerns.record import record_concern
 from models.enums import Channel, ConcernCategory, GroupPurpose, OutboxStatus, UnitKind, Urgency, VisitPurpose
 from models.tables import ChatGroup, Concern, Household, OutboxMessage, Person
-from models.visits import record_visit, undo_visit
+from models.units import tree
+from models.visits.record import record_visit, undo_visit
 from scheduler.rollups import daily_rollups
 from tests.dialog import Chat
 from tests.world import World, build_world
@@ -44,9 +44,9 @@ class Groups:
 
 async def bind_groups(session, world: World) -> Groups:
     """The village's chi bộ and team groups, the commune's khối dân vận group, and a second village's chi bộ."""
-    other_village = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Bắc Sơn", world.commune)
-    other_team = await units.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Bắc Sơn", other_village)
-    other_nhom = await units.add_unit(session, UnitKind.NHOM, "Nhóm 1", other_team)
+    other_village = await tree.add_unit(session, UnitKind.VILLAGE, "Thôn Bắc Sơn", world.commune)
+    other_team = await tree.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Bắc Sơn", other_village)
+    other_nhom = await tree.add_unit(session, UnitKind.NHOM, "Nhóm 1", other_team)
     other_household = Household(commune_id=world.commune.id, village_id=other_village.id, nhom_id=other_nhom.id,
                                 head_name="Lý Văn Bắc", name_key="ly van bac")
     made = Groups(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from bench.province import main, parse_args
 from bench.province_data import NOW, Size
-from bot.db import create_engine
+from core.db import create_engine
 from models.tables import Concern, Household, Visit
 
 SCALE = "0.002"  # 4 villages, 36 members, 1,000 households, 100 concerns

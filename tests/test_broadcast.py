@@ -10,14 +10,23 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from handlers.engine import Env, handle
-from handlers.types import Incoming
-from models import broadcasts, groups, units
-from models.broadcast_audience import Audience, NotAllowed
+from handlers.engine.conversation import Env, handle
+from handlers.engine.types import Incoming
+from models import groups
+from models.broadcasts import announcements
+from models.broadcasts.audience import Audience, NotAllowed
 from models.enums import Channel, GroupPurpose, OutboxStatus, Role, UnitKind
 from models.tables import (
-    Announcement, AnnouncementReceipt, AuditLog, ChatIdentity, Membership, OrgUnit, OutboxMessage, Person,
+    Announcement,
+    AnnouncementReceipt,
+    AuditLog,
+    ChatIdentity,
+    Membership,
+    OrgUnit,
+    OutboxMessage,
+    Person,
 )
+from models.units import tree
 from scheduler.broadcasts import broadcast_jobs
 from tests.dialog import Chat
 from tests.world import World, build_world
@@ -67,16 +76,16 @@ async def build_town(session) -> Town:
     ])
     secretary = await person(session, "Lê Văn Bí", world.commune, Role.COMMUNE_SECRETARY, world.commune,
                              terminal="secretary", chat="900")
-    doai = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Đoài", world.commune)
-    doai_team = await units.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Đoài", doai)
-    doai_nhom = await units.add_unit(session, UnitKind.NHOM, "Nhóm 1", doai_team)
+    doai = await tree.add_unit(session, UnitKind.VILLAGE, "Thôn Đoài", world.commune)
+    doai_team = await tree.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Đoài", doai)
+    doai_nhom = await tree.add_unit(session, UnitKind.NHOM, "Nhóm 1", doai_team)
     doai_leader = await person(session, "Trần Văn Đoài", doai_team, Role.TEAM_LEADER, world.commune, chat="703",
                                terminal="doai")
     members = [await person(session, "Vũ Thị Én", doai_nhom, Role.MEMBER, world.commune, chat="z-en",
                             channel=Channel.ZALO),
                await person(session, "Đinh Văn Gạo", doai_nhom, Role.MEMBER, world.commune)]  # no app at all
     for name in EXTRA_VILLAGES:
-        await units.add_unit(session, UnitKind.VILLAGE, name, world.commune)
+        await tree.add_unit(session, UnitKind.VILLAGE, name, world.commune)
     await session.commit()
     return Town(world, secretary, doai, doai_team, doai_leader, members)
 
@@ -277,18 +286,18 @@ async def test_a_team_leader_cannot_reach_beyond_the_team(session, sessions):
             (town.world.team.id, Audience("all"), "unit"),  # another team
         ]:
             with pytest.raises(NotAllowed) as refused:
-                await broadcasts.create(s, author_id=doai, unit_id=unit_id, audience=audience, text="x",
+                await announcements.create(s, author_id=doai, unit_id=unit_id, audience=audience, text="x",
                                         photo=None, photo_channel=None, send_at=NOW, now=NOW)
             assert refused.value.reason == reason
         with pytest.raises(NotAllowed) as refused:  # a member, anywhere
-            await broadcasts.create(s, author_id=town.world.member.id, unit_id=town.world.team.id,
+            await announcements.create(s, author_id=town.world.member.id, unit_id=town.world.team.id,
                                     audience=Audience("all"), text="x", photo=None, photo_channel=None,
                                     send_at=NOW, now=NOW)
         assert refused.value.reason == "role"
         with pytest.raises(NotAllowed):  # a village of another commune, for the secretary
-            other = await units.add_unit(s, UnitKind.COMMUNE, "Xã Khác", None)
-            far = await units.add_unit(s, UnitKind.VILLAGE, "Thôn Xa", other)
-            await broadcasts.create(s, author_id=town.secretary.id, unit_id=commune.id,
+            other = await tree.add_unit(s, UnitKind.COMMUNE, "Xã Khác", None)
+            far = await tree.add_unit(s, UnitKind.VILLAGE, "Thôn Xa", other)
+            await announcements.create(s, author_id=town.secretary.id, unit_id=commune.id,
                                     audience=Audience("villages", (far.id,)), text="x", photo=None,
                                     photo_channel=None, send_at=NOW, now=NOW)
 
@@ -350,7 +359,7 @@ async def test_on_zalo_the_number_acknowledges(session, sessions):
     chat = Chat(sessions, "secretary")
     await compose(chat)
     await chat.say("Gửi")
-    from models.outbox_ops import remember_offered  # what the sender does once a message is delivered
+    from models.outbox.delivery import remember_offered  # what the sender does once a message is delivered
     [announcement] = await rows(sessions, Announcement)
     async with sessions() as s:
         await remember_offered(s, Channel.ZALO, "z-en", [[f"an:{announcement.id}", "✅ Đã nhận"]], NOW)
@@ -433,13 +442,13 @@ async def test_a_crash_midway_leaves_nothing_and_the_next_run_sends_each_once(se
     async def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    real = broadcasts.enqueue_for_people
-    monkeypatch.setattr(broadcasts, "enqueue_for_people", broken)
+    real = announcements.enqueue_for_people
+    monkeypatch.setattr(announcements, "enqueue_for_people", broken)
     assert await broadcast_jobs(sessions, now=local(25, 8), tz=TZ) == 0  # logged, not raised
     assert (await count(sessions, AnnouncementReceipt), await count(sessions, OutboxMessage)) == (0, 0)
     [announcement] = await rows(sessions, Announcement)
     assert announcement.enqueued_at is None
-    monkeypatch.setattr(broadcasts, "enqueue_for_people", real)
+    monkeypatch.setattr(announcements, "enqueue_for_people", real)
     assert await broadcast_jobs(sessions, now=local(25, 8, 15), tz=TZ) == 4
     assert await broadcast_jobs(sessions, now=local(25, 8, 15), tz=TZ) == 0
     assert (await count(sessions, AnnouncementReceipt), await count(sessions, OutboxMessage)) == (5, 4)

@@ -13,23 +13,22 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.telegram import make_bot
+from bot.channels.telegram.channel import make_bot
 from bot.channels.zalo.client import ZaloClient
-from bot.outbox import OutboxSender
-from bot.outbox_deliver import TelegramDeliverer, ZaloDeliverer
-from bot.outbox_limits import Rate
-from handlers.engine import Env, handle
-from handlers.types import Incoming
-from models import units
+from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer
+from bot.outbox.limits import Rate
+from bot.outbox.sender import OutboxSender
+from core.text import fold
+from handlers.engine.conversation import Env, handle
+from handlers.engine.types import Incoming
 from models.enums import Channel, OutboxStatus, Role, UnitKind
-from models.outbox import payload
+from models.outbox.enqueue import payload
 from models.tables import Announcement, AnnouncementReceipt, ChatIdentity, Membership, OutboxMessage, Person
-from models.text import fold
+from models.units import tree
 from scheduler.broadcasts import broadcast_jobs
 from tests.dialog import Chat
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
-from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN
-from tests.fakes.zalo_api import FakeZaloApi
+from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN, FakeZaloApi
 from tests.test_outbox import Clock, drain_all
 from tests.test_telegram_e2e import TgUser, polling
 
@@ -69,8 +68,8 @@ async def big_commune(sessions) -> tuple[Person, list[Someone]]:
     """Ten villages, each with a team of a hundred (a leader and 99 members in four nhóm); even people
     use Telegram, odd ones Zalo (some of those have an older Telegram account too)."""
     async with sessions() as session:
-        province = await units.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
-        commune = await units.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
+        province = await tree.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
+        commune = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
         author = Person(full_name="Lê Văn Bí", name_key="le van bi", commune_id=commune.id)
         session.add(author)
         await session.flush()
@@ -79,9 +78,9 @@ async def big_commune(sessions) -> tuple[Person, list[Someone]]:
                                       chat_id=AUTHOR_CHAT)])
         people, places = [], []
         for v in range(VILLAGES):
-            village = await units.add_unit(session, UnitKind.VILLAGE, f"Thôn {v + 1:02d}", commune)
-            team = await units.add_unit(session, UnitKind.TEAM, f"Tổ Dân vận thôn {v + 1:02d}", village)
-            nhoms = [await units.add_unit(session, UnitKind.NHOM, f"Nhóm {n + 1}", team) for n in range(4)]
+            village = await tree.add_unit(session, UnitKind.VILLAGE, f"Thôn {v + 1:02d}", commune)
+            team = await tree.add_unit(session, UnitKind.TEAM, f"Tổ Dân vận thôn {v + 1:02d}", village)
+            nhoms = [await tree.add_unit(session, UnitKind.NHOM, f"Nhóm {n + 1}", team) for n in range(4)]
             for k in range(PER_TEAM):
                 i = v * PER_TEAM + k
                 name = f"Nguyễn Văn Số {i:04d}"

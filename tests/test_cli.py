@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.channels.telegram_info import bot_username
+from bot.channels.telegram.info import bot_username
 from bot.cli import main
-from bot.settings import load_settings
+from core.settings import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
@@ -90,7 +90,7 @@ def test_db_commands(capsys, db_file):
     assert main(["db", "upgrade"]) == 0
     from alembic.script import ScriptDirectory
 
-    from bot.db import alembic_config
+    from core.db import alembic_config
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head in capsys.readouterr().out

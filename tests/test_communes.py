@@ -2,10 +2,10 @@
 
 from sqlalchemy import func, select
 
-from models import admin_divisions
-from models.communes import setup_commune
 from models.enums import UnitKind
 from models.tables import AuditLog, OrgUnit
+from models.units import admin_divisions
+from models.units.communes import setup_commune
 
 
 def test_the_official_list_has_every_commune():

@@ -14,18 +14,35 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli import build_parser
 from bot.commands.common import CommandError
-from bot.settings import load_settings
-from models import concern_rules, concern_workflow, units
-from models.concern_log import record_concern
+from core.settings import load_settings
+from models.concerns import time_limits, workflow
+from models.concerns.record import record_concern
 from models.enums import (
+    Channel,
+    CloseReason,
+    ConcernCategory,
+    ConcernLevel,
+    ConcernStatus,
+    GroupPurpose,
     OutboxStatus,
-    Channel, CloseReason, ConcernCategory, ConcernLevel, ConcernStatus, GroupPurpose, Role, UnitKind, Urgency,
+    Role,
+    UnitKind,
+    Urgency,
 )
 from models.tables import (
-    AuditLog, ChatGroup, ChatIdentity, Concern, ConcernEvent, ConcernRule, Household, Membership, OutboxMessage,
+    AuditLog,
+    ChatGroup,
+    ChatIdentity,
+    Concern,
+    ConcernEvent,
+    ConcernRule,
+    Household,
+    Membership,
+    OutboxMessage,
     Person,
 )
-from scheduler.concern_overdue import concern_overdue_jobs
+from models.units import tree
+from scheduler.concerns.overdue import concern_overdue_jobs
 from tests.dialog import Chat
 from tests.world import World, build_world
 
@@ -119,11 +136,11 @@ async def test_a_new_concern_is_due_by_the_default_or_the_communes_own_limit(ses
     assert complaint.due_at == LOGGED + dt.timedelta(days=30)  # Law on Complaints 2011, art. 28
     assert land.due_at == LOGGED + dt.timedelta(days=30)
     async with sessions() as session:
-        other = await units.add_unit(session, UnitKind.COMMUNE, "Xã Miền Núi")
+        other = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Miền Núi")
         # A remote commune: 45 days for complaints (art. 28), urgent land matters within 2 days.
-        await concern_rules.set_rule(session, world.commune.id, ConcernCategory.COMPLAINT, Urgency.NORMAL,
+        await time_limits.set_rule(session, world.commune.id, ConcernCategory.COMPLAINT, Urgency.NORMAL,
                                      due_days=45, escalate_after_days=5, person_id=commune.khoi.id, now=LOGGED)
-        await concern_rules.set_rule(session, world.commune.id, ConcernCategory.LAND, Urgency.URGENT,
+        await time_limits.set_rule(session, world.commune.id, ConcernCategory.LAND, Urgency.URGENT,
                                      due_days=2, escalate_after_days=1, person_id=commune.khoi.id, now=LOGGED)
         await session.commit()
         other_id = other.id
@@ -139,27 +156,27 @@ async def test_a_new_concern_is_due_by_the_default_or_the_communes_own_limit(ses
 async def test_rules_merge_over_the_defaults_are_validated_and_audited(sessions, commune: Commune) -> None:
     commune_id = commune.world.commune.id
     async with sessions() as session:
-        rules = await concern_rules.rules_for(session, commune_id)
+        rules = await time_limits.rules_for(session, commune_id)
         assert len(rules) == len(ConcernCategory) * len(Urgency)
-        assert rules[(ConcernCategory.SECURITY, Urgency.NORMAL)] == concern_rules.Limits(7, 3)
-        assert rules[(ConcernCategory.SECURITY, Urgency.URGENT)] == concern_rules.Limits(3, 1)
+        assert rules[(ConcernCategory.SECURITY, Urgency.NORMAL)] == time_limits.Limits(7, 3)
+        assert rules[(ConcernCategory.SECURITY, Urgency.URGENT)] == time_limits.Limits(3, 1)
         for days, escalate in ((0, 3), (91, 3), (10, 0), (10, 31)):
-            with pytest.raises(concern_rules.BadRule):
-                await concern_rules.set_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL, due_days=days,
+            with pytest.raises(time_limits.BadRule):
+                await time_limits.set_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL, due_days=days,
                                              escalate_after_days=escalate, person_id=commune.khoi.id, now=LOGGED)
-        await concern_rules.set_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL, due_days=20,
+        await time_limits.set_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL, due_days=20,
                                      escalate_after_days=2, person_id=commune.khoi.id, now=LOGGED)
-        await concern_rules.set_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL, due_days=25,
+        await time_limits.set_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL, due_days=25,
                                      escalate_after_days=2, person_id=commune.khoi.id, now=LOGGED)
-        rules = await concern_rules.rules_for(session, commune_id)
-        assert rules[(ConcernCategory.LAND, Urgency.NORMAL)] == concern_rules.Limits(25, 2, custom=True)
+        rules = await time_limits.rules_for(session, commune_id)
+        assert rules[(ConcernCategory.LAND, Urgency.NORMAL)] == time_limits.Limits(25, 2, custom=True)
         assert await session.scalar(select(func.count()).select_from(ConcernRule)) == 1
-        assert await concern_rules.reset_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL,
+        assert await time_limits.reset_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL,
                                               person_id=commune.khoi.id, now=LOGGED)
-        assert not await concern_rules.reset_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL,
+        assert not await time_limits.reset_rule(session, commune_id, ConcernCategory.LAND, Urgency.NORMAL,
                                                   person_id=commune.khoi.id, now=LOGGED)
-        assert (await concern_rules.rules_for(session, commune_id))[(ConcernCategory.LAND, Urgency.NORMAL)] \
-            == concern_rules.Limits(30, 3)
+        assert (await time_limits.rules_for(session, commune_id))[(ConcernCategory.LAND, Urgency.NORMAL)] \
+            == time_limits.Limits(30, 3)
         entries = (await session.scalars(select(AuditLog).where(AuditLog.entity_type == "concern_rule")
                                          .order_by(AuditLog.id))).all()
         assert [e.action for e in entries] == ["set_concern_rule", "set_concern_rule", "reset_concern_rule"]
@@ -264,7 +281,7 @@ async def test_an_overdue_concern_nudges_its_assignee_or_its_level_once(sessions
     assigned = await _log(sessions, world, ConcernCategory.SECURITY, household=1)
     async with sessions() as session:
         concern = await session.get(Concern, assigned.id)
-        await concern_workflow.take_on(session, concern, actor_id=world.leader.id, now=LOGGED,
+        await workflow.take_on(session, concern, actor_id=world.leader.id, now=LOGGED,
                                        assignee_id=commune.deputy.id)
         await session.commit()
     assert await _run(sessions, local(11, 9, 8, 59)) == 0
@@ -294,9 +311,9 @@ async def test_answered_and_closed_concerns_are_never_nudged_nor_escalated(sessi
     answered = await _log(sessions, world, ConcernCategory.SECURITY)
     closed = await _log(sessions, world, ConcernCategory.SECURITY, household=1)
     async with sessions() as session:
-        await concern_workflow.answer(session, await session.get(Concern, answered.id), actor_id=world.leader.id,
+        await workflow.answer(session, await session.get(Concern, answered.id), actor_id=world.leader.id,
                                       text="Đã báo điện lực xã", now=LOGGED + dt.timedelta(days=1))
-        await concern_workflow.close(session, await session.get(Concern, closed.id), actor_id=world.leader.id,
+        await workflow.close(session, await session.get(Concern, closed.id), actor_id=world.leader.id,
                                      reason=CloseReason.DUPLICATE, now=LOGGED + dt.timedelta(days=1))
         await session.commit()
     assert await _run(sessions, local(11, 10), local(11, 20), local(11, 23, 8), local(12, 30)) == 0
@@ -311,7 +328,7 @@ async def test_a_nudge_held_for_the_morning_is_withdrawn_when_the_concern_is_ans
     held = await _outbox(sessions, f"concern:{concern.id}:overdue:")
     assert held and {m.status for m in held} == {OutboxStatus.QUEUED}
     async with sessions() as session:
-        await concern_workflow.answer(session, await session.get(Concern, concern.id), actor_id=world.leader.id,
+        await workflow.answer(session, await session.get(Concern, concern.id), actor_id=world.leader.id,
                                       text="Công an xã đã xử lý", now=local(11, 9, 22, 30))
         await session.commit()
     assert {m.status for m in await _outbox(sessions, f"concern:{concern.id}:overdue:")} == {OutboxStatus.SKIPPED}
@@ -369,7 +386,7 @@ async def test_the_communes_own_grace_days_apply(sessions, commune: Commune) -> 
     world = commune.world
     concern = await _log(sessions, world, ConcernCategory.SECURITY)
     async with sessions() as session:
-        await concern_rules.set_rule(session, world.commune.id, ConcernCategory.SECURITY, Urgency.NORMAL,
+        await time_limits.set_rule(session, world.commune.id, ConcernCategory.SECURITY, Urgency.NORMAL,
                                      due_days=7, escalate_after_days=5, person_id=None, now=LOGGED)
         await session.commit()
     await _run(sessions, local(11, 9, 10))
@@ -394,7 +411,7 @@ async def test_the_weekly_overdue_list_goes_to_the_khoi_group_once_a_week(sessio
     complaint = await _log(sessions, world, ConcernCategory.COMPLAINT, at=local(10, 1), household=1)  # due 31 Oct
     await _log(sessions, world, ConcernCategory.LAND, household=2)  # due 2 Dec: not overdue
     async with sessions() as session:  # another commune, without a khối group: nothing to send there
-        other = await units.add_unit(session, UnitKind.COMMUNE, "Xã Khác")
+        other = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Khác")
         await session.commit()
     await _log(sessions, world, ConcernCategory.SECURITY, commune_id=other.id, household=3)
     await _run(sessions, local(11, 16, 7, 59))  # the job starts on Monday morning
@@ -426,7 +443,7 @@ async def test_no_weekly_list_when_nothing_was_overdue_on_monday(sessions, commu
     await _run(sessions, local(11, 16, 8), local(11, 17, 10), local(11, 22, 20))
     assert await _outbox(sessions, "concern:overdue-week:") == []
     async with sessions() as session:  # answered before the next Monday: still nothing to list
-        await concern_workflow.answer(session, await session.get(Concern, concern.id), actor_id=world.leader.id,
+        await workflow.answer(session, await session.get(Concern, concern.id), actor_id=world.leader.id,
                                       text="Công an xã đã xử lý", now=local(11, 22, 21))
         await session.commit()
     await _run(sessions, local(11, 23, 8))

@@ -8,16 +8,25 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from handlers.concern_notify import notify_change
-from models import concern_workflow as workflow, units
-from models.concern_log import record_concern
-from models.concern_workflow import Refused
+from core.text import fold
+from models.concerns import workflow
+from models.concerns.notify import notify_change
+from models.concerns.record import record_concern
+from models.concerns.workflow import Refused
 from models.enums import Channel, CloseReason, ConcernCategory, ConcernLevel, ConcernStatus, Role, UnitKind, Urgency
 from models.tables import (
-    AuditLog, ChatIdentity, Concern, ConcernEvent, ConcernHousehold, Household, Membership, OrgUnit, OutboxMessage,
+    AuditLog,
+    ChatIdentity,
+    Concern,
+    ConcernEvent,
+    ConcernHousehold,
+    Household,
+    Membership,
+    OrgUnit,
+    OutboxMessage,
     Person,
 )
-from models.text import fold
+from models.units import tree
 from tests.dialog import Chat
 from tests.world import World, build_world
 
@@ -47,9 +56,9 @@ class Town:
 
 async def build_town(session) -> Town:
     world = await build_world(session)
-    village = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Hòa Bình", world.commune)
-    team = await units.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Hòa Bình", village)
-    nhom = await units.add_unit(session, UnitKind.NHOM, "Nhóm 1", team)
+    village = await tree.add_unit(session, UnitKind.VILLAGE, "Thôn Hòa Bình", world.commune)
+    team = await tree.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Hòa Bình", village)
+    nhom = await tree.add_unit(session, UnitKind.NHOM, "Nhóm 1", team)
     names = {"deputy": "Lê Văn Phó", "khoi": "Trần Văn Khối", "secretary": "Đỗ Thị Bí", "other_leader": "Mai Văn Hòa",
              "other_member": "Vương Thị Bình"}
     people = {key: Person(full_name=name, name_key=fold(name), commune_id=world.commune.id)

@@ -11,15 +11,23 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.concern_loop import told_button
-from models import concern_loop, concern_workflow
-from models.concern_log import record_concern
+from core.text import fold
+from handlers.concerns.passing_on import told_button
+from models.concerns import passing_on, workflow
+from models.concerns.record import record_concern
 from models.enums import Channel, CloseReason, ConcernCategory, OutboxStatus, Role, Urgency
 from models.tables import (
-    AuditLog, ChatIdentity, Concern, ConcernEvent, ConcernHousehold, Household, Membership, OutboxMessage, Person,
+    AuditLog,
+    ChatIdentity,
+    Concern,
+    ConcernEvent,
+    ConcernHousehold,
+    Household,
+    Membership,
+    OutboxMessage,
+    Person,
 )
-from models.text import fold
-from scheduler.concern_followup import concern_followups
+from scheduler.concerns.passing_on import concern_followups
 from tests.dialog import Chat
 from tests.world import World, build_world
 
@@ -50,7 +58,7 @@ async def _concern(session: AsyncSession, world: World, household: Household, re
 
 
 async def _answer(session: AsyncSession, concern: Concern, world: World, at: dt.datetime = ANSWERED) -> None:
-    await concern_workflow.answer(session, concern, actor_id=world.leader.id, text=ANSWER, now=at)
+    await workflow.answer(session, concern, actor_id=world.leader.id, text=ANSWER, now=at)
 
 
 @pytest.fixture
@@ -94,7 +102,7 @@ async def _concern_row(sessions: async_sessionmaker[AsyncSession], concern_id: i
 
 async def _told_events(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[int, int | None, str | None]]:
     async with sessions() as session:
-        rows = await session.scalars(select(ConcernEvent).where(ConcernEvent.action == concern_loop.TOLD)
+        rows = await session.scalars(select(ConcernEvent).where(ConcernEvent.action == passing_on.TOLD)
                                      .order_by(ConcernEvent.id))
         return [(e.concern_id, e.actor_id, e.note) for e in rows]
 
@@ -215,22 +223,22 @@ async def test_no_answer_waits_while_open_reopened_or_closed_unresolved(sessions
         open_one = await _concern(session, world, world.households[1], world.member)  # Trần Thị Lan: not answered
         unresolved = await _concern(session, world, world.households[2], world.member)  # Lê Văn Đức
         await _answer(session, unresolved, world)
-        await concern_workflow.close(session, unresolved, actor_id=world.leader.id,
+        await workflow.close(session, unresolved, actor_id=world.leader.id,
                                      reason=CloseReason.NOT_COMPETENT, now=ANSWERED)
         resolved = await _concern(session, world, world.households[3], world.member)  # Phạm Thị Hoa
         await _answer(session, resolved, world)
-        await concern_workflow.close(session, resolved, actor_id=world.leader.id, reason=CloseReason.RESOLVED,
+        await workflow.close(session, resolved, actor_id=world.leader.id, reason=CloseReason.RESOLVED,
                                      now=ANSWERED)
         await session.commit()
-        waiting = await concern_loop.waiting_for_volunteer(session, world.member.id)
+        waiting = await passing_on.waiting_for_volunteer(session, world.member.id)
         assert [(w.reference, w.household_name, w.answer_text) for w in waiting] == [
             ("PA-2026-00001", "Nguyễn Văn Hùng", ANSWER), ("PA-2026-00004", "Phạm Thị Hoa", ANSWER)]
         assert open_one.reference == "PA-2026-00002"
         concern = await session.get(Concern, loop.concern_id)
-        await concern_workflow.reopen(session, concern, actor_id=world.leader.id, reason="Dân chưa đồng ý",
+        await workflow.reopen(session, concern, actor_id=world.leader.id, reason="Dân chưa đồng ý",
                                       now=NOW)
         await session.commit()
-        assert [w.reference for w in await concern_loop.waiting_for_volunteer(session, world.member.id)] == [
+        assert [w.reference for w in await passing_on.waiting_for_volunteer(session, world.member.id)] == [
             "PA-2026-00004"]
     chat = Chat(sessions, "member")
     for name in ("Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn Đức"):
@@ -278,7 +286,7 @@ async def test_the_button_refuses_an_unrelated_member_and_takes_a_village_leader
 async def test_the_button_after_a_reopen_says_there_is_nothing_to_pass_on(sessions, loop: Loop) -> None:
     async with sessions() as session:
         concern = await session.get(Concern, loop.concern_id)
-        await concern_workflow.reopen(session, concern, actor_id=loop.world.leader.id, reason="Chưa rõ", now=NOW)
+        await workflow.reopen(session, concern, actor_id=loop.world.leader.id, reason="Chưa rõ", now=NOW)
         await session.commit()
     chat = Chat(sessions, "member")
     await chat.say(choice=told_button(loop.concern_id, loop.row_id)[0])
@@ -289,7 +297,7 @@ async def test_the_button_after_a_reopen_says_there_is_nothing_to_pass_on(sessio
 # --- the 7-day nudge ---------------------------------------------------------------------------------
 
 async def test_the_nudge_goes_once_on_day_seven_with_the_button(sessions, loop: Loop) -> None:
-    day7 = ANSWERED + concern_loop.WAIT
+    day7 = ANSWERED + passing_on.WAIT
     assert await concern_followups(sessions, now=day7 - dt.timedelta(minutes=1), tz=TZ) == 0
     assert await concern_followups(sessions, now=day7, tz=TZ) == 1
     assert await concern_followups(sessions, now=day7 + dt.timedelta(minutes=15), tz=TZ) == 0
@@ -313,16 +321,16 @@ async def test_the_nudge_goes_once_on_day_seven_with_the_button(sessions, loop: 
 
 
 async def test_an_answer_given_again_after_a_reopen_is_nudged_again(sessions, loop: Loop) -> None:
-    assert await concern_followups(sessions, now=ANSWERED + concern_loop.WAIT, tz=TZ) == 1
+    assert await concern_followups(sessions, now=ANSWERED + passing_on.WAIT, tz=TZ) == 1
     again = ANSWERED + dt.timedelta(days=10)
     async with sessions() as session:
         concern = await session.get(Concern, loop.concern_id)
-        await concern_workflow.reopen(session, concern, actor_id=loop.world.leader.id, reason="Chưa rõ", now=again)
-        await concern_workflow.answer(session, concern, actor_id=loop.world.leader.id, text="Trả lời bổ sung.",
+        await workflow.reopen(session, concern, actor_id=loop.world.leader.id, reason="Chưa rõ", now=again)
+        await workflow.answer(session, concern, actor_id=loop.world.leader.id, text="Trả lời bổ sung.",
                                       now=again)
         await session.commit()
     assert await concern_followups(sessions, now=again + dt.timedelta(days=6), tz=TZ) == 0
-    assert await concern_followups(sessions, now=again + concern_loop.WAIT, tz=TZ) == 1
+    assert await concern_followups(sessions, now=again + passing_on.WAIT, tz=TZ) == 1
     assert "Trả lời: Trả lời bổ sung." in (await _nudges(sessions))[-1].payload["text"]
 
 
@@ -344,7 +352,7 @@ async def test_after_downtime_the_job_catches_up_once(sessions, loop: Loop) -> N
         concern = await _concern(session, loop.world, loop.nam, loop.world.member)
         await _answer(session, concern, loop.world)
         await session.commit()
-    far = ANSWERED + concern_loop.WAIT + dt.timedelta(days=31)
+    far = ANSWERED + passing_on.WAIT + dt.timedelta(days=31)
     assert await concern_followups(sessions, now=far, tz=TZ) == 0
 
 
@@ -373,7 +381,7 @@ async def test_an_attached_household_gets_its_own_pass_on_task(sessions, loop: L
         await session.commit()
         lan_row = row.id
     # Each volunteer's nudge is for their own household.
-    assert await concern_followups(sessions, now=ANSWERED + concern_loop.WAIT, tz=TZ) == 2
+    assert await concern_followups(sessions, now=ANSWERED + passing_on.WAIT, tz=TZ) == 2
     nudges = await _nudges(sessions)
     assert [(n.person_id, n.payload["options"][0][0]) for n in nudges] == [
         (world.member.id, told_button(loop.concern_id, loop.row_id)[0]),
@@ -389,8 +397,8 @@ async def test_an_attached_household_gets_its_own_pass_on_task(sessions, loop: L
     assert (await _row(sessions, loop.row_id)).told_at is None
     assert (await _concern_row(sessions, loop.concern_id)).household_told_at is None  # not the reporting household
     async with sessions() as session:
-        assert [w.row_id for w in await concern_loop.waiting_for_volunteer(session, world.member.id)] == [loop.row_id]
-        assert await concern_loop.waiting_for_volunteer(session, second.id) == []
+        assert [w.row_id for w in await passing_on.waiting_for_volunteer(session, world.member.id)] == [loop.row_id]
+        assert await passing_on.waiting_for_volunteer(session, second.id) == []
     # A household attached after the answer counts its 7 days from when it was attached.
     third = world.households[5]
     async with sessions() as session:
@@ -417,15 +425,15 @@ async def test_an_unrelated_volunteer_may_not_record_an_attached_households_row(
 
 
 async def test_the_answered_notification_carries_the_button(sessions) -> None:
-    """`handlers.concern_notify` (the life helper's) gives each volunteer a button per household owed."""
-    from handlers.concern_notify import notify_change
+    """`models.concerns.notify` (the life helper's) gives each volunteer a button per household owed."""
+    from models.concerns.notify import notify_change
 
     async with sessions() as session:
         world = await build_world(session)
         session.add(ChatIdentity(person_id=world.member.id, channel=Channel.TELEGRAM, external_id="tg-member",
                                  chat_id="tg-member"))
         concern = await _concern(session, world, world.households[0], world.member)
-        event = await concern_workflow.answer(session, concern, actor_id=world.leader.id, text=ANSWER, now=ANSWERED)
+        event = await workflow.answer(session, concern, actor_id=world.leader.id, text=ANSWER, now=ANSWERED)
         assert await notify_change(session, concern, event, now=ANSWERED, tz=TZ, default_locale="vi") == 1
         await session.commit()
         row_id = await session.scalar(select(ConcernHousehold.id))

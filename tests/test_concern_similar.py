@@ -1,6 +1,6 @@
 """Same issue, many households: the offer to attach a household to a similar open concern.
 
-The pairs below set the threshold (`models/concern_similar.py`): the first list must be offered,
+The pairs below set the threshold (`models/concerns/similar.py`): the first list must be offered,
 the second never. Conversations run through the real engine; the other concerns are set up
 directly through the tables.
 """
@@ -12,12 +12,20 @@ import datetime as dt
 import pytest
 from sqlalchemy import event, func, select
 
-from models import concern_similar, units
-from models.concern_similar import SIMILAR_AT, likeness
+from models.concerns import similar
+from models.concerns.similar import SIMILAR_AT, likeness
 from models.enums import Channel, CloseReason, ConcernCategory, ConcernStatus, GroupPurpose, UnitKind, Urgency
 from models.tables import (
-    AuditLog, ChatGroup, Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, Household, OutboxMessage,
+    AuditLog,
+    ChatGroup,
+    Concern,
+    ConcernEvent,
+    ConcernHousehold,
+    ConcernPhoto,
+    Household,
+    OutboxMessage,
 )
+from models.units import tree
 from tests.dialog import Chat
 from tests.world import World, build_world
 
@@ -124,7 +132,7 @@ async def test_attaching_adds_the_household_and_records_no_new_concern(session, 
     hung = world.households[0]
     async with sessions() as s:
         assert [c.id for c in await s.scalars(select(Concern))] == [old.id]  # no new concern
-        assert await concern_similar.household_counts(s, [old.id, 12345]) == {old.id: 2, 12345: 0}
+        assert await similar.household_counts(s, [old.id, 12345]) == {old.id: 2, 12345: 0}
         rows = (await s.scalars(select(ConcernHousehold).order_by(ConcernHousehold.id))).all()
         assert [(r.concern_id, r.household_id, r.reporter_id, r.added_at, r.told_at) for r in rows] == [
             (old.id, world.households[1].id, world.leader.id, NOW - dt.timedelta(days=10), None),
@@ -152,7 +160,7 @@ async def test_new_anyway_records_a_new_concern(session, sessions):
     async with sessions() as s:
         assert [c.reference for c in await s.scalars(select(Concern).order_by(Concern.id))] == [
             "PA-2026-00901", "PA-2026-00001"]
-        assert (await concern_similar.household_counts(s, [old.id]))[old.id] == 1
+        assert (await similar.household_counts(s, [old.id]))[old.id] == 1
     assert await count(sessions, OutboxMessage) == 2  # a new concern goes to both groups as usual
 
 
@@ -170,11 +178,11 @@ async def test_the_same_household_twice_is_harmless(session, sessions):
     assert chat.last[0].text == (
         "ℹ️ Hộ Nguyễn Văn Hùng đã có trong ý kiến PA-2026-00901 (2 hộ cùng phản ánh); không ghi thêm.")
     async with sessions() as s:
-        assert (await concern_similar.household_counts(s, [old.id]))[old.id] == 2
+        assert (await similar.household_counts(s, [old.id]))[old.id] == 2
         assert await s.scalar(select(func.count()).select_from(ConcernEvent)) == 1
         # The operation itself is idempotent too: the existing row comes back.
         concern = await s.get(Concern, old.id)
-        row = await concern_similar.attach_household(s, concern, household_id=world.households[0].id,
+        row = await similar.attach_household(s, concern, household_id=world.households[0].id,
                                                      reporter_id=world.leader.id, now=NOW)
         assert (row.reporter_id, row.added_at) == (world.member.id, NOW)
         await s.commit()
@@ -214,7 +222,7 @@ async def test_from_a_visit_the_offer_comes_before_the_urgency(session, sessions
 
 async def test_no_offer_for_another_village_category_a_closed_one_or_other_words(session, sessions):
     world = await build_world(session)
-    other_village = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Bắc Sơn", world.commune)
+    other_village = await tree.add_unit(session, UnitKind.VILLAGE, "Thôn Bắc Sơn", world.commune)
     await existing(session, world, village_id=other_village.id, reference="PA-2026-00901")
     await existing(session, world, category=C.ENVIRONMENT, reference="PA-2026-00902")
     await existing(session, world, status=ConcernStatus.CLOSED, reference="PA-2026-00903")
@@ -249,7 +257,7 @@ async def test_complaints_are_never_offered(session, sessions):
     async with sessions() as s:
         concern = await s.scalar(select(Concern).where(Concern.reference == "PA-2026-00901"))
         with pytest.raises(ValueError):
-            await concern_similar.attach_household(s, concern, household_id=None, reporter_id=world.member.id,
+            await similar.attach_household(s, concern, household_id=None, reporter_id=world.member.id,
                                                    now=NOW)
 
 
@@ -302,7 +310,7 @@ async def test_the_best_match_wins_and_candidates_are_bounded(engine, session, s
     event.listen(engine.sync_engine, "before_cursor_execute", seen)
     try:
         async with sessions() as s:
-            found = await concern_similar.find_similar(s, village_id=world.village.id, category=C.INFRASTRUCTURE,
+            found = await similar.find_similar(s, village_id=world.village.id, category=C.INFRASTRUCTURE,
                                                        description=FLOOD, now=NOW)
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", seen)

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import use_locale
-from handlers.deadline_texts import due_text
-from models import deadlines, units
+from core.i18n import use_locale
+from models.deadlines import calendar
+from models.deadlines.texts import due_text
 from models.enums import Channel, OutboxStatus, Role, UnitKind
 from models.tables import AuditLog, ChatIdentity, Membership, OrgUnit, OutboxMessage, Person, ReportSubmission
+from models.units import tree
 from scheduler.deadlines import deadline_jobs, lead_for
 from tests.dialog import Chat
 from tests.world import World, build_world
@@ -67,44 +68,44 @@ async def _queued(sessions: async_sessionmaker[AsyncSession], prefix: str = "") 
 
 async def _team_deadline(sessions: async_sessionmaker[AsyncSession], world: World) -> int:
     async with sessions() as session:
-        await deadlines.ensure_defaults(session, world.commune)
+        await calendar.ensure_defaults(session, world.commune)
         await session.commit()
-        rows = await deadlines.deadlines(session, world.commune)
-        return next(d.id for d in rows if d.kind == deadlines.MONTHLY_TEAM)
+        rows = await calendar.deadlines(session, world.commune)
+        return next(d.id for d in rows if d.kind == calendar.MONTHLY_TEAM)
 
 
 async def test_defaults_follow_the_documents_and_are_created_once(session: AsyncSession) -> None:
     world = await build_world(session)
-    await deadlines.ensure_defaults(session, world.commune)
-    await deadlines.ensure_defaults(session, world.commune)
-    rows = {d.kind: (d.level, d.month, d.day) for d in await deadlines.deadlines(session, world.commune)}
+    await calendar.ensure_defaults(session, world.commune)
+    await calendar.ensure_defaults(session, world.commune)
+    rows = {d.kind: (d.level, d.month, d.day) for d in await calendar.deadlines(session, world.commune)}
     assert rows == {"monthly_team": (UnitKind.TEAM, None, 25), "half_year": (UnitKind.VILLAGE, 6, 15),
                     "annual": (UnitKind.VILLAGE, 11, 20)}
 
 
 async def test_a_commune_edits_its_own_deadline_with_an_audit_entry(session: AsyncSession) -> None:
     world = await build_world(session)
-    other = await units.add_unit(session, UnitKind.COMMUNE, "Xã Khác")
-    row = await deadlines.set_deadline(session, world.commune, "annual", month=11, day=10, actor_label="cli")
-    await deadlines.ensure_defaults(session, other)
+    other = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Khác")
+    row = await calendar.set_deadline(session, world.commune, "annual", month=11, day=10, actor_label="cli")
+    await calendar.ensure_defaults(session, other)
     assert (row.month, row.day) == (11, 10)
-    theirs = {d.kind: d.day for d in await deadlines.deadlines(session, other)}
+    theirs = {d.kind: d.day for d in await calendar.deadlines(session, other)}
     assert theirs["annual"] == 20
     entry = await session.scalar(select(AuditLog).where(AuditLog.action == "set_report_deadline"))
     assert entry.details["before"]["day"] == 20 and entry.details["after"]["day"] == 10
-    with pytest.raises(deadlines.BadDeadline):
-        await deadlines.set_deadline(session, world.commune, "annual", month=2, day=30)
-    with pytest.raises(deadlines.BadDeadline):
-        await deadlines.set_deadline(session, world.commune, "monthly_team", month=3, day=5)
+    with pytest.raises(calendar.BadDeadline):
+        await calendar.set_deadline(session, world.commune, "annual", month=2, day=30)
+    with pytest.raises(calendar.BadDeadline):
+        await calendar.set_deadline(session, world.commune, "monthly_team", month=3, day=5)
 
 
 async def test_periods_clamp_to_the_months_end(session: AsyncSession) -> None:
     world = await build_world(session)
-    row = await deadlines.set_deadline(session, world.commune, "monthly_team", day=31)
-    got = list(deadlines.periods_between(row, dt.date(2027, 1, 1), dt.date(2027, 3, 31)))
+    row = await calendar.set_deadline(session, world.commune, "monthly_team", day=31)
+    got = list(calendar.periods_between(row, dt.date(2027, 1, 1), dt.date(2027, 3, 31)))
     assert got == [("2027-01", dt.date(2027, 1, 31)), ("2027-02", dt.date(2027, 2, 28)),
                    ("2027-03", dt.date(2027, 3, 31))]
-    assert deadlines.next_period(row, dt.date(2027, 2, 28)) == ("2027-02", dt.date(2027, 2, 28))
+    assert calendar.next_period(row, dt.date(2027, 2, 28)) == ("2027-02", dt.date(2027, 2, 28))
 
 
 def test_due_dates_on_a_weekend_or_tet_carry_a_note() -> None:
@@ -114,8 +115,8 @@ def test_due_dates_on_a_weekend_or_tet_carry_a_note() -> None:
         assert due_text(dt.date(2027, 2, 8)) == ("ngày 8 tháng 2 năm 2027 "
                                                  "(⚠ trùng ngày nghỉ lễ: Mùng ba Tết Nguyên Đán)")
         assert due_text(dt.date(2026, 11, 25)) == "ngày 25 tháng 11 năm 2026"
-    assert deadlines.day_off(dt.date(2027, 2, 8), "en").holiday == "Third Day of Lunar New Year"
-    assert deadlines.day_off(dt.date(2026, 9, 2), "vi").holiday == "Quốc khánh"
+    assert calendar.day_off(dt.date(2027, 2, 8), "en").holiday == "Third Day of Lunar New Year"
+    assert calendar.day_off(dt.date(2026, 9, 2), "vi").holiday == "Quốc khánh"
 
 
 def test_the_lead_is_the_latest_due_moment() -> None:
@@ -153,9 +154,9 @@ async def test_a_submitted_report_is_no_longer_nudged(sessions, cal: Calendar) -
     deadline_id = await _team_deadline(sessions, cal.world)
     await deadline_jobs(sessions, now=local(2026, 12, 18), tz=TZ)
     async with sessions() as session:
-        deadline = await session.get(deadlines.ReportDeadline, deadline_id)
+        deadline = await session.get(calendar.ReportDeadline, deadline_id)
         team = await session.get(OrgUnit, cal.world.team.id)
-        _row, added = await deadlines.mark_submitted(session, deadline, team, "2026-12", person_id=cal.deputy.id,
+        _row, added = await calendar.mark_submitted(session, deadline, team, "2026-12", person_id=cal.deputy.id,
                                                      now=local(2026, 12, 20))
         await session.commit()
     assert added
@@ -223,9 +224,9 @@ async def test_a_nudge_held_by_a_mute_is_withdrawn_when_the_report_comes_in(sess
     held = [m for m in await _queued(sessions, "deadline:") if m.person_id == cal.deputy.id]
     assert [m.status for m in held] == [OutboxStatus.QUEUED]
     async with sessions() as session:
-        deadline = await session.get(deadlines.ReportDeadline, deadline_id)
+        deadline = await session.get(calendar.ReportDeadline, deadline_id)
         team = await session.get(OrgUnit, cal.world.team.id)
-        await deadlines.mark_submitted(session, deadline, team, "2026-12", person_id=cal.world.leader.id,
+        await calendar.mark_submitted(session, deadline, team, "2026-12", person_id=cal.world.leader.id,
                                        now=local(2026, 12, 22, 9))
         await session.commit()
     after = {m.id: m for m in await _queued(sessions, "deadline:")}

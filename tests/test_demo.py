@@ -5,14 +5,14 @@ import time
 
 from sqlalchemy import func, select
 
-from models import admin_divisions
-from models.communes import setup_commune
+from core.text import fold, normalize_phone
 from models.demo import DEMO_CODE, build_demo, find_demo
 from models.enums import Role, UnitKind
-from models.identities import find_people, terminal_identity
+from models.people.identities import find_people, terminal_identity
 from models.tables import ChatIdentity, Household, Membership, OrgUnit, Person
-from models.text import fold, normalize_phone
-from models.units import add_unit, children
+from models.units import admin_divisions
+from models.units.communes import setup_commune
+from models.units.tree import add_unit, children
 
 NOW = dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)
 

@@ -13,22 +13,39 @@ import io
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.i18n import use_locale
-from handlers import digest_media
-from handlers.digest_texts import commune_text, village_text
-from models import units
-from models.digests import (
-    CategoryLine, Figures, Measures, MeetingFigures, MemberLine, NhomLine, StaleHousehold, commune_digest,
-    month_to_date, previous_period, village_digests,
+from core.i18n import use_locale
+from models.digests import media as digests_media
+from models.digests.compute import (
+    CategoryLine,
+    Figures,
+    Measures,
+    MeetingFigures,
+    MemberLine,
+    NhomLine,
+    StaleHousehold,
+    commune_digest,
+    month_to_date,
+    previous_period,
+    village_digests,
 )
+from models.digests.texts import commune_text, village_text
 from models.enums import Channel, ConcernCategory, GroupPurpose, Role, UnitKind, VisitPurpose
 from models.tables import (
-    Attachment, AuditLog, ChatGroup, ChatIdentity, Household, Membership, OutboxMessage, Person, Visit,
+    Attachment,
+    AuditLog,
+    ChatGroup,
+    ChatIdentity,
+    Household,
+    Membership,
+    OutboxMessage,
+    Person,
+    Visit,
 )
+from models.units import tree
+from reports.spreadsheet import workbook
 from scheduler.app import jobs
 from scheduler.digests import digest_jobs, due_month
 from tests.dialog import Chat
-from reports.spreadsheet import workbook
 from tests.digest_world import OCTOBER, TZ, Month, add_answers, build_month, utc
 
 C = ConcernCategory
@@ -166,9 +183,9 @@ async def _grow(session, month: Month, count: int) -> None:
     from tests.digest_world import concern
 
     for index in range(count):
-        village = await units.add_unit(session, UnitKind.VILLAGE, f"Thôn Mới {index}", month.commune)
-        team = await units.add_unit(session, UnitKind.TEAM, f"Tổ Mới {index}", village)
-        nhom = await units.add_unit(session, UnitKind.NHOM, "Nhóm 1", team)
+        village = await tree.add_unit(session, UnitKind.VILLAGE, f"Thôn Mới {index}", month.commune)
+        team = await tree.add_unit(session, UnitKind.TEAM, f"Tổ Mới {index}", village)
+        nhom = await tree.add_unit(session, UnitKind.NHOM, "Nhóm 1", team)
         person = Person(full_name=f"Người {index}", name_key=f"nguoi {index}", commune_id=month.commune.id)
         session.add(person)
         await session.flush()
@@ -329,7 +346,7 @@ async def test_measures_with_more_answers_by_village_and_category(sessions, mont
     from openpyxl import load_workbook
 
     with use_locale("vi"):
-        media = digest_media.commune_media(digest)
+        media = digests_media.commune_media(digest)
     book = load_workbook(io.BytesIO(await asyncio.to_thread(workbook, media.tables)))
     answering = [list(row) for row in book["Trả lời ý kiến"].iter_rows(min_row=3, values_only=True)]
     assert answering == [
@@ -354,7 +371,7 @@ async def test_measures_with_more_answers_by_village_and_category(sessions, mont
          "Cầu tràn qua suối bị sạt, xe máy không qua được"],
     ]
     with use_locale("vi"):
-        village = digest_media.village_media(hoa_binh)
+        village = digests_media.village_media(hoa_binh)
     assert [t.title for t in village.tables][-2:] == ["Trả lời ý kiến", "Nhiều hộ cùng phản ánh"]
     assert village.tables[-2].rows == (("Hiệu quả chương trình, dự án", 1, 1, 100, 5.0, 2, 1, 50),
                                        ("Tất cả lĩnh vực", 1, 1, 100, 5.0, 2, 1, 50))
@@ -525,6 +542,6 @@ async def test_the_commune_group_and_a_late_leader_are_caught_up(sessions, month
 
 
 async def test_the_job_is_registered(sessions):
-    from bot.settings import load_settings
+    from core.settings import load_settings
 
     assert jobs(load_settings(environ={}, env_file=None))["digests"] is digest_jobs

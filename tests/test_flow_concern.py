@@ -4,9 +4,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from handlers.labels import CATEGORY_LABELS
-from models.concern_rules import DEFAULT_DUE_DAYS
+from models.concerns.time_limits import DEFAULT_DUE_DAYS
 from models.enums import Channel, ConcernCategory, ConcernStatus, Urgency
+from models.labels import CATEGORY_LABELS
 from models.tables import Concern, ConcernEvent, ConcernPhoto, Counter
 from tests.dialog import Chat
 from tests.world import build_world

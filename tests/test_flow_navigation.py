@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import create_engine, session_factory
+from core.db import create_engine, session_factory
 from models.enums import Urgency, VisitPurpose
 from models.tables import Concern, ConversationState, Visit
 from tests.dialog import Chat

@@ -6,9 +6,15 @@ import pytest
 from sqlalchemy import func, select
 
 from models.enums import Channel, Role
-from models.invites import create_invite
+from models.people.invites import create_invite
 from models.tables import (
-    ChatIdentity, ConversationState, Household, InviteCode, Membership, Person, Visit,
+    ChatIdentity,
+    ConversationState,
+    Household,
+    InviteCode,
+    Membership,
+    Person,
+    Visit,
 )
 from tests.dialog import Chat
 from tests.world import HOUSEHOLDS, build_world

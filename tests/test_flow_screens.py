@@ -4,10 +4,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.i18n import translations
-from models import units
+from core.i18n import translations
 from models.enums import ConcernStatus, MeetingStatus, UnitKind, VisitPurpose
 from models.tables import AuditLog, Concern, Meeting, Person, Visit
+from models.units import tree
 from tests.dialog import Chat
 from tests.world import build_world
 
@@ -93,8 +93,8 @@ async def test_meetings(session, sessions):
     chat = Chat(sessions, "member")
     assert await open_screen(chat, "Lịch họp") == "📅 Chưa có lịch họp giao ban sắp tới."
 
-    other_village = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Bắc", world.commune)
-    other_team = await units.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Bắc", other_village)
+    other_village = await tree.add_unit(session, UnitKind.VILLAGE, "Thôn Bắc", world.commune)
+    other_team = await tree.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Bắc", other_village)
     session.add_all([
         Meeting(team_id=world.team.id, starts_at=dt.datetime(2026, 11, 28, 12, 30, tzinfo=dt.UTC),
                 place="Nhà văn hóa thôn"),

@@ -69,7 +69,7 @@ async def test_leaders_see_who_cannot_be_reached(session, sessions):
     import datetime as dt
 
     from models.enums import Channel
-    from models.identities import mark_unreachable
+    from models.people.identities import mark_unreachable
 
     world = await build_world(session)
     await mark_unreachable(session, Channel.TERMINAL, "member", "Forbidden: bot was blocked by the user",

@@ -3,9 +3,9 @@
 import datetime as dt
 
 from bot import catalogs
-from bot.i18n import _, format_date, format_short_date, use_locale
-from handlers.labels import ROLE_LABELS
+from core.i18n import _, format_date, format_short_date, use_locale
 from models.enums import Role
+from models.labels import ROLE_LABELS
 
 
 def test_catalogs_are_complete_compiled_and_consistent():

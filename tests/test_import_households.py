@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.tabular import read_table
-from models.household_import import HOUSEHOLD_COLUMNS, import_households
-from models.importing import ImportRejected, RowError, SourceRow, alias_table
-from models.roster import import_roster
+from models.households.importer import HOUSEHOLD_COLUMNS, import_households
+from models.roster.importer import import_roster
+from models.roster.rows import ImportRejected, RowError, SourceRow, alias_table
 from models.tables import AuditLog, Household, Membership, OrgUnit, Person
 from tests.test_import_roster import EXAMPLES, LATER, NOW, example_rows, make_commune, snapshot
 

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main as cli_main
-from bot.db import create_engine, session_factory, upgrade
 from bot.tabular import read_table
-from models import units
+from core.db import create_engine, session_factory, upgrade
 from models.enums import Role, UnitKind
-from models.importing import ImportRejected, RowError, SourceRow, alias_table
-from models.roster import ROSTER_COLUMNS, default_team_name, division_type, import_roster
+from models.roster.importer import ROSTER_COLUMNS, default_team_name, division_type, import_roster
+from models.roster.rows import ImportRejected, RowError, SourceRow, alias_table
 from models.tables import AuditLog, Household, Membership, OrgUnit, Person
+from models.units import tree
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 NOW = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
@@ -24,8 +24,8 @@ KEYS = ("village", "team", "nhom", "name", "phone", "role")
 
 
 async def make_commune(session) -> OrgUnit:
-    province = await units.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
-    commune = await units.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459",
+    province = await tree.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
+    commune = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459",
                                    division_type="xã")
     await session.commit()
     return commune
@@ -64,11 +64,11 @@ async def test_example_roster_builds_the_commune(session):
     assert (report["village_created"], report["team_created"], report["nhom_created"]) == (2, 2, 4)
     assert (report["people_created"], report["memberships_added"], report["memberships_ended"]) == (22, 25, 0)
 
-    villages = await units.descendants(session, commune, UnitKind.VILLAGE)
+    villages = await tree.descendants(session, commune, UnitKind.VILLAGE)
     assert [(v.name, v.division_type) for v in villages] == [("Thôn Đồng Tâm", "thôn"), ("Thôn Phúc Lâm", "thôn")]
-    teams = await units.descendants(session, commune, UnitKind.TEAM)
+    teams = await tree.descendants(session, commune, UnitKind.TEAM)
     assert [t.name for t in teams] == ["Tổ Dân vận cộng đồng thôn Đồng Tâm", "Tổ Dân vận cộng đồng thôn Phúc Lâm"]
-    nhom = await units.descendants(session, teams[0], UnitKind.NHOM)
+    nhom = await tree.descendants(session, teams[0], UnitKind.NHOM)
     assert [n.name for n in nhom] == ["Nhóm 1", "Nhóm 2"]
 
     assert await roles_of(session, "Nguyễn Văn Thắng") == {
@@ -109,7 +109,7 @@ async def test_edited_roster_updates_in_place_and_ends_removed_roles(session):
         ("Thôn Đồng Tâm", "", "", "Nguyễn Văn Thắng", "0912100011", "Tổ trưởng"),
     ), now=NOW)
     thang = await session.scalar(select(Person).where(Person.phone == "0912100011"))
-    team = (await units.descendants(session, commune, UnitKind.TEAM))[0]
+    team = (await tree.descendants(session, commune, UnitKind.TEAM))[0]
     session.add(Membership(person_id=thang.id, unit_id=team.id, role=Role.TEAM_DEPUTY, source="invite"))
     await session.commit()
     mai = await session.scalar(select(Person).where(Person.full_name == "Hoàng Thị Mai"))
@@ -210,9 +210,9 @@ async def test_village_keeps_one_team_renamed_by_the_file(session):
     report = await import_roster(session, commune, rows(
         ("tdp 5", "", "Nhóm 1", "Lò Văn Pản", "", "Thành viên"),
         ("TDP 5", "Tổ Dân vận TDP số 5", "", "Lò Văn Sùng", "", "Tổ trưởng")), now=LATER)
-    teams = await units.descendants(session, commune, UnitKind.TEAM)
+    teams = await tree.descendants(session, commune, UnitKind.TEAM)
     assert [t.name for t in teams] == ["Tổ Dân vận TDP số 5"] and report["team_created"] == 0
-    village = (await units.descendants(session, commune, UnitKind.VILLAGE))[0]
+    village = (await tree.descendants(session, commune, UnitKind.VILLAGE))[0]
     assert village.division_type == "tổ dân phố"
 
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from models import invites
 from models.enums import Role, UnitKind
-from models.invites import InviteProblem
+from models.people import invites
+from models.people.invites import InviteProblem
 from models.tables import InviteCode
 from tests.test_models import build_tree
 

@@ -2,8 +2,8 @@
 
 import logging
 
-from bot.logs import RedactingFilter, redact
-from bot.settings import load_settings
+from core.logs import RedactingFilter, redact
+from core.settings import load_settings
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 

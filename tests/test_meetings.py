@@ -6,11 +6,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from handlers.meeting_input import parse_future_day, parse_month_day, parse_time
-from models import meeting_rules, meetings
+from handlers.meetings.input import parse_future_day, parse_month_day, parse_time
 from models.enums import AttendanceAnswer, Channel, GroupPurpose, MeetingStatus, Role
+from models.meetings import calendar, occurrences
 from models.tables import (
-    AuditLog, ChatGroup, ChatIdentity, Meeting, MeetingAttendance, MeetingSchedule, Membership, OutboxMessage, Person,
+    AuditLog,
+    ChatGroup,
+    ChatIdentity,
+    Meeting,
+    MeetingAttendance,
+    MeetingSchedule,
+    Membership,
+    OutboxMessage,
+    Person,
 )
 from scheduler.meetings import meeting_jobs
 from tests.dialog import Chat
@@ -41,7 +49,7 @@ async def reachable(session, world) -> Person:
 
 
 async def set_25th(session, world, now: dt.datetime = Chat.now) -> None:
-    await meetings.set_schedule(session, world.team.id, rule={"day": 25}, hour=19, minute=30,
+    await occurrences.set_schedule(session, world.team.id, rule={"day": 25}, hour=19, minute=30,
                                 place="Nhà văn hóa thôn", actor_id=world.leader.id, now=now, tz=TZ)
     await session.commit()
 
@@ -64,14 +72,14 @@ async def open_admin(chat: Chat) -> None:
 # --- rules and typed input -------------------------------------------------------------------------
 
 def test_rules_give_one_date_a_month():
-    assert meeting_rules.occurrence_in({"day": 31}, 2027, 2) == dt.date(2027, 2, 28)
-    assert meeting_rules.occurrence_in({"day": 30}, 2028, 2) == dt.date(2028, 2, 29)
-    assert meeting_rules.occurrence_in({"weekday": 6, "nth": -1}, 2026, 11) == dt.date(2026, 11, 29)
-    assert meeting_rules.occurrence_in({"weekday": 0, "nth": 1}, 2026, 6) == dt.date(2026, 6, 1)
-    assert meeting_rules.occurrence_in({"weekday": 4, "nth": 1}, 2026, 11) == dt.date(2026, 11, 6)
-    assert meeting_rules.occurrences({"day": 25}, dt.date(2026, 11, 26), 2) == [dt.date(2026, 12, 25), dt.date(2027, 1, 25)]
+    assert calendar.occurrence_in({"day": 31}, 2027, 2) == dt.date(2027, 2, 28)
+    assert calendar.occurrence_in({"day": 30}, 2028, 2) == dt.date(2028, 2, 29)
+    assert calendar.occurrence_in({"weekday": 6, "nth": -1}, 2026, 11) == dt.date(2026, 11, 29)
+    assert calendar.occurrence_in({"weekday": 0, "nth": 1}, 2026, 6) == dt.date(2026, 6, 1)
+    assert calendar.occurrence_in({"weekday": 4, "nth": 1}, 2026, 11) == dt.date(2026, 11, 6)
+    assert calendar.occurrences({"day": 25}, dt.date(2026, 11, 26), 2) == [dt.date(2026, 12, 25), dt.date(2027, 1, 25)]
     with pytest.raises(ValueError):
-        meeting_rules.validate_rule({"weekday": 7, "nth": -1})
+        calendar.validate_rule({"weekday": 7, "nth": -1})
 
 
 def test_typed_times_and_days_ahead():
@@ -118,7 +126,7 @@ async def test_leader_sets_the_25th_and_occurrences_appear(session, sessions):
         (dt.date(2027, 1, 25), local(2027, 1, 25, 19, 30), "Nhà văn hóa thôn"),
     ]
     async with sessions() as s:
-        assert await meetings.ensure_occurrences(s, world.team.id, dt.date(2026, 11, 24), tz=TZ) == 0
+        assert await occurrences.ensure_occurrences(s, world.team.id, dt.date(2026, 11, 24), tz=TZ) == 0
         entry = await s.scalar(select(AuditLog).where(AuditLog.action == "meeting_schedule.set"))
         assert entry.actor_id == world.leader.id and entry.details["rule"] == {"day": 25}
 

@@ -6,7 +6,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 import models.tables  # noqa: F401
-from bot.db import alembic_config, create_engine, current_revision, downgrade, upgrade
+from core.db import alembic_config, create_engine, current_revision, downgrade, upgrade
 from models.base import Base
 from tests.conftest import reset_postgres_schema
 

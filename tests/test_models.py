@@ -6,17 +6,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models import units
 from models.enums import Channel, Role, UnitKind, VisitPurpose
 from models.tables import ChatIdentity, Household, Membership, OrgUnit, Person, Visit
+from models.units import tree
 
 
 async def build_tree(session):
-    province = await units.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
-    commune = await units.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
-    village = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Đồng Tâm", commune)
-    team = await units.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Đồng Tâm", village)
-    nhom = await units.add_unit(session, UnitKind.NHOM, "Nhóm 1", team)
+    province = await tree.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
+    commune = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
+    village = await tree.add_unit(session, UnitKind.VILLAGE, "Thôn Đồng Tâm", commune)
+    team = await tree.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Đồng Tâm", village)
+    nhom = await tree.add_unit(session, UnitKind.NHOM, "Nhóm 1", team)
     return province, commune, village, team, nhom
 
 
@@ -24,9 +24,9 @@ async def test_tree_paths_and_lookup(session):
     province, commune, village, team, nhom = await build_tree(session)
     await session.commit()
     assert nhom.path == f"/{province.id}/{commune.id}/{village.id}/{team.id}/{nhom.id}/"
-    assert [u.id for u in await units.descendants(session, commune)] == [village.id, team.id, nhom.id]
-    assert (await units.ancestor(session, nhom, UnitKind.VILLAGE)).id == village.id
-    found = await units.find_units(session, "dong tam", kinds=[UnitKind.VILLAGE])
+    assert [u.id for u in await tree.descendants(session, commune)] == [village.id, team.id, nhom.id]
+    assert (await tree.ancestor(session, nhom, UnitKind.VILLAGE)).id == village.id
+    found = await tree.find_units(session, "dong tam", kinds=[UnitKind.VILLAGE])
     assert [u.name for u in found] == ["Thôn Đồng Tâm"]
 
 
@@ -34,7 +34,7 @@ async def test_sibling_names_are_unique_ignoring_diacritics(session):
     _, commune, *_ = await build_tree(session)
     await session.commit()
     with pytest.raises(IntegrityError):
-        await units.add_unit(session, UnitKind.VILLAGE, "thon dong tam", commune)
+        await tree.add_unit(session, UnitKind.VILLAGE, "thon dong tam", commune)
 
 
 async def test_times_round_trip_as_utc_and_dates_stay_dates(session, sessions):

@@ -13,23 +13,22 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.telegram import make_bot
+from bot.channels.telegram.channel import make_bot
 from bot.channels.zalo.client import ZaloClient
 from bot.cli import main
-from bot.db import create_engine, session_factory, upgrade
-from bot.outbox import LEASE, OutboxSender
-from bot.outbox_deliver import TelegramDeliverer, ZaloDeliverer, to_reply
-from bot.outbox_limits import RATES, Bucket, Limiter, Rate
-from handlers import actions
-from handlers.engine import Env, handle
-from handlers.types import Incoming, Reply
-from models import outbox_ops
+from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer, to_reply
+from bot.outbox.limits import RATES, Bucket, Limiter, Rate
+from bot.outbox.sender import LEASE, OutboxSender
+from core.db import create_engine, session_factory, upgrade
+from handlers.engine import outside_flows
+from handlers.engine.conversation import Env, handle
+from handlers.engine.types import Incoming, Reply
 from models.enums import Channel, OutboxStatus
-from models.outbox import enqueue, enqueue_for_person, outside_quiet_hours, payload
+from models.outbox import delivery
+from models.outbox.enqueue import enqueue, enqueue_for_person, outside_quiet_hours, payload
 from models.tables import ChatIdentity, ConversationState, OutboxMessage
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
-from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN
-from tests.fakes.zalo_api import FakeZaloApi
+from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN, FakeZaloApi
 from tests.world import World, build_world
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -150,15 +149,15 @@ async def test_a_claim_holds_until_its_lease_runs_out(sessions):
     await put(sessions, 1, at=NOON + dt.timedelta(hours=1), prefix="later")
     lease = dt.timedelta(minutes=5)
     async with sessions() as session:
-        claimed = await outbox_ops.claim_batch(session, now=NOON, worker="a", limit=2, lease=lease,
+        claimed = await delivery.claim_batch(session, now=NOON, worker="a", limit=2, lease=lease,
                                                channels=(Channel.TELEGRAM,))
-        rest = await outbox_ops.claim_batch(session, now=NOON, worker="b", limit=10, lease=lease,
+        rest = await delivery.claim_batch(session, now=NOON, worker="b", limit=10, lease=lease,
                                             channels=(Channel.TELEGRAM,))
-        none = await outbox_ops.claim_batch(session, now=NOON + dt.timedelta(minutes=4), worker="c", limit=10,
+        none = await delivery.claim_batch(session, now=NOON + dt.timedelta(minutes=4), worker="c", limit=10,
                                             lease=lease, channels=(Channel.TELEGRAM,))
-        zalo = await outbox_ops.claim_batch(session, now=NOON + dt.timedelta(hours=2), worker="z", limit=10,
+        zalo = await delivery.claim_batch(session, now=NOON + dt.timedelta(hours=2), worker="z", limit=10,
                                             lease=lease, channels=(Channel.ZALO,))
-        stale = await outbox_ops.claim_batch(session, now=NOON + dt.timedelta(minutes=6), worker="d", limit=10,
+        stale = await delivery.claim_batch(session, now=NOON + dt.timedelta(minutes=6), worker="d", limit=10,
                                              lease=lease, channels=(Channel.TELEGRAM,))
     assert [c.payload["text"] for c in claimed] == ["m0", "m1"]
     assert [c.payload["text"] for c in rest] == ["m2"]
@@ -420,7 +419,7 @@ async def test_a_zalo_reminder_is_answered_with_its_number(sessions, world, monk
         picked.append(key)
         return [Reply("Đã ghi nhận.")]
 
-    monkeypatch.setitem(actions.ACTIONS, "zz", answer)
+    monkeypatch.setitem(outside_flows.ACTIONS, "zz", answer)
     async with FakeZaloApi() as api, ZaloClient(ZALO_TOKEN, api.base_url) as client:
         async with sessions() as session:
             await enqueue_for_person(session, world.leader, key="meeting:7", kind="reminder",
@@ -442,11 +441,11 @@ async def test_a_chat_in_the_middle_of_a_flow_keeps_its_choices(sessions, world)
         session.add(ConversationState(channel=Channel.ZALO, chat_id=ZALO_CHAT, flow="visit", step="household",
                                       data={"_offered": [["h:1", "Nhà 1"]]}, updated_at=NOON,
                                       expires_at=NOON + dt.timedelta(hours=1)))
-        await outbox_ops.remember_offered(session, Channel.ZALO, ZALO_CHAT, [["zz:1", "Có"]], NOON)
+        await delivery.remember_offered(session, Channel.ZALO, ZALO_CHAT, [["zz:1", "Có"]], NOON)
         await session.commit()
         state = await session.scalar(select(ConversationState))
         assert state.data["_offered"] == [["h:1", "Nhà 1"]]
-        await outbox_ops.remember_offered(session, Channel.ZALO, ZALO_CHAT, [["zz:1", "Có"]],
+        await delivery.remember_offered(session, Channel.ZALO, ZALO_CHAT, [["zz:1", "Có"]],
                                           NOON + dt.timedelta(hours=2))  # the flow has expired
         await session.commit()
         await session.refresh(state)
@@ -481,12 +480,12 @@ def test_gandan_outbox_shows_counts_and_latest_failures(tmp_path, monkeypatch, c
         sessions = session_factory(engine)
         await put(sessions, 4, chat="123456789")
         async with sessions() as session:
-            claims = await outbox_ops.claim_batch(session, now=NOON, worker="w", limit=3, lease=LEASE,
+            claims = await delivery.claim_batch(session, now=NOON, worker="w", limit=3, lease=LEASE,
                                                   channels=(Channel.TELEGRAM,))
-            await outbox_ops.mark_sent(session, claims[0], now=NOON, platform_message_id="1")
-            await outbox_ops.mark_failed(session, claims[1].id, now=NOON, reason="Internal Server Error "
+            await delivery.mark_sent(session, claims[0], now=NOON, platform_message_id="1")
+            await delivery.mark_failed(session, claims[1].id, now=NOON, reason="Internal Server Error "
                                          "(after 6 attempts)")
-            await outbox_ops.mark_skipped(session, claims[2], now=NOON + dt.timedelta(minutes=1),
+            await delivery.mark_skipped(session, claims[2], now=NOON + dt.timedelta(minutes=1),
                                           reason="unreachable: Forbidden: bot was blocked by the user")
         await engine.dispose()
 
@@ -509,7 +508,7 @@ def test_payload_round_trips_through_json():
 async def test_gandan_run_starts_the_sender(engine, sessions, fake):
     from bot.app import App
     from bot.commands.run import serve_channels
-    from bot.settings import Settings
+    from core.settings import Settings
     from tests.test_run_channels import free_port
 
     async with sessions() as session:

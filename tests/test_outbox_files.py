@@ -14,25 +14,24 @@ from aiogram import Bot
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.channels.telegram import make_bot
+from bot.channels.telegram.channel import make_bot
 from bot.channels.zalo.client import ZaloClient
 from bot.commands.run import serve_channels
-from bot.outbox_deliver import TelegramDeliverer, ZaloDeliverer, telegram_download
-from bot.outbox_files import Files
-from bot.settings import Settings, SettingsError, load_settings
+from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer, telegram_download
+from bot.outbox.files import Files
 from bot.web import build_app, serve
-from models import attachments
+from core.settings import Settings, SettingsError, load_settings
 from models.base import utcnow
 from models.enums import Channel, OutboxStatus
-from models.outbox import enqueue, payload
+from models.outbox import attachments
+from models.outbox.enqueue import enqueue, payload
 from models.tables import Attachment, OutboxMessage
 from reports.charts import bar_chart
 from reports.spreadsheet import workbook
 from reports.tables import Table
 from scheduler.housekeeping import housekeeping
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Upload
-from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN
-from tests.fakes.zalo_api import FakeZaloApi
+from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN, FakeZaloApi
 from tests.test_outbox import NOON, TZ, Clock, sender
 from tests.test_run_channels import free_port, wait_until
 

@@ -9,15 +9,15 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.telegram import make_bot
-from bot.db import create_engine, session_factory
-from bot.outbox import OutboxSender
-from bot.outbox_deliver import TelegramDeliverer
-from bot.outbox_limits import Rate
-from models import outbox_ops
+from bot.channels.telegram.channel import make_bot
+from bot.outbox.deliver import TelegramDeliverer
+from bot.outbox.limits import Rate
+from bot.outbox.sender import OutboxSender
+from core.db import create_engine, session_factory
 from models.base import utcnow
 from models.enums import Channel, OutboxStatus
-from models.outbox import enqueue, payload
+from models.outbox import delivery
+from models.outbox.enqueue import enqueue, payload
 from models.tables import OutboxMessage
 from tests.conftest import POSTGRES_URL
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
@@ -41,7 +41,7 @@ async def test_a_locked_row_is_skipped_not_waited_for(engine, sessions):
         locked = list(await holder.scalars(
             select(OutboxMessage.id).order_by(OutboxMessage.id).limit(2).with_for_update()))
         async with sessions() as session:
-            claimed = await asyncio.wait_for(outbox_ops.claim_batch(
+            claimed = await asyncio.wait_for(delivery.claim_batch(
                 session, now=now, worker="b", limit=10, lease=dt.timedelta(minutes=5),
                 channels=(Channel.TELEGRAM,)), 5)
         await holder.rollback()

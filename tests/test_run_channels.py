@@ -7,11 +7,9 @@ import httpx
 
 from bot.app import App
 from bot.commands.run import serve_channels
-from bot.settings import Settings
-from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
-from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN
-from tests.fakes.zalo_api import FakeZaloApi
+from core.settings import Settings
+from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN, FakeTelegram
+from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN, FakeZaloApi
 from tests.test_zalo_e2e import update
 from tests.world import build_world
 

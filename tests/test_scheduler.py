@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.settings import load_settings
+from core.settings import load_settings
 from models.tables import ReportDeadline
 from scheduler import app as scheduler_app
 from scheduler.app import MISFIRE_GRACE, build_scheduler, run_job
@@ -70,7 +70,7 @@ async def test_jobs_run_in_the_deployments_language(sessions, settings) -> None:
     """Texts to groups and to people without a language follow DEFAULT_LOCALE, not Vietnamese always."""
     import dataclasses
 
-    from bot.i18n import current_locale
+    from core.i18n import current_locale
 
     seen: list[str] = []
 

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from bot.cli import main
-from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+from core.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import Workbook
 
 from bot.tabular import TableError, cell_text, read_table
-from models.importing import alias_table, import_phone
-from models.roster import ROSTER_COLUMNS
+from models.roster.importer import ROSTER_COLUMNS
+from models.roster.rows import alias_table, import_phone
 
 ALIASES = alias_table(ROSTER_COLUMNS)
 REQUIRED = ["village", "name", "role"]

@@ -17,15 +17,15 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.channels.runtime import RetryPolicy
-from bot.channels.telegram import TelegramChannel, make_bot
-from bot.channels.telegram_convert import addressed_to, from_callback, from_message
+from bot.channels.telegram.channel import TelegramChannel, make_bot
+from bot.channels.telegram.convert import addressed_to, from_callback, from_message
 from bot.commands.run import serve_channels
-from bot.settings import Settings
-from handlers.engine import Env
-from handlers.types import Incoming, Option, Reply
+from core.settings import Settings
+from handlers.engine.conversation import Env
+from handlers.engine.types import Incoming, Option, Reply
 from models.base import utcnow
 from models.enums import Channel, Role
-from models.invites import create_invite
+from models.people.invites import create_invite
 from models.tables import ChatGroup, ChatIdentity, Concern, ConcernPhoto, Person, Visit
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, Call, FakeTelegram
 from tests.world import World, build_world
@@ -258,7 +258,7 @@ async def test_a_backlog_is_handled_at_most_n_at_a_time(fake, monkeypatch):
         running -= 1
         return []
 
-    monkeypatch.setattr("bot.channels.telegram.process", slow)
+    monkeypatch.setattr("bot.channels.telegram.channel.process", slow)
     channel = TelegramChannel(make_bot(TOKEN, fake.url), None, ENV, BOT_USERNAME, policy=FAST, concurrency=5)
     for user_id in range(1, 41):
         fake.message(fake.user(9000 + user_id), "/menu")

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from bot.channels import terminal
 from bot.channels.terminal import StreamSink, TerminalChannel
 from bot.cli import main
-from handlers.engine import Env
-from handlers.types import Option, Reply
+from handlers.engine.conversation import Env
+from handlers.engine.types import Option, Reply
 from models.base import utcnow
 from models.demo import build_demo
-from models.identities import terminal_identity
+from models.people.identities import terminal_identity
 from models.tables import Household, Person
 
 

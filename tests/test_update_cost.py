@@ -14,12 +14,13 @@ from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.runtime import process
-from bot.db import create_engine, serving_options, session_factory
-from handlers.engine import Env
-from handlers.flow import Ctx
-from handlers.types import Incoming
-from models import conversations, outbox_ops
+from core.db import create_engine, serving_options, session_factory
+from handlers.engine.conversation import Env
+from handlers.engine.flow import Ctx
+from handlers.engine.types import Incoming
+from models import conversations
 from models.enums import Channel
+from models.outbox import delivery
 from models.tables import ConversationState, Visit
 from tests.dialog import Chat
 from tests.world import build_world
@@ -107,7 +108,7 @@ async def test_saving_writes_only_what_the_update_changed(engine, session, sessi
             engine_side, Channel.TERMINAL, "member", "member", NOW)
         await engine_side.commit()  # SQLite allows one writer: let the outbox's write go first
         async with sessions() as outbox_side:
-            await outbox_ops.remember_offered(outbox_side, Channel.TERMINAL, "member", [["zz:1", "Có"]], NOW)
+            await delivery.remember_offered(outbox_side, Channel.TERMINAL, "member", [["zz:1", "Có"]], NOW)
             await outbox_side.commit()
         state.person_id = world.leader.id  # something else changed, not the data
         with statements(engine) as sent:
@@ -122,7 +123,7 @@ async def test_saving_writes_only_what_the_update_changed(engine, session, sessi
 async def test_a_first_save_takes_over_a_row_the_outbox_created(session, sessions):
     await build_world(session)
     async with sessions() as outbox_side:
-        await outbox_ops.remember_offered(outbox_side, Channel.TERMINAL, "member", [["zz:1", "Có"]], NOW)
+        await delivery.remember_offered(outbox_side, Channel.TERMINAL, "member", [["zz:1", "Có"]], NOW)
         await outbox_side.commit()
     state = conversations.ChatState(channel=Channel.TERMINAL, chat_id="member")  # read before the outbox wrote
     conversations.start_flow(state, "visit", "household", NOW, {"a": 1})

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import App
-from bot.channels.telegram import TelegramChannel, make_bot
+from bot.channels.telegram.channel import TelegramChannel, make_bot
 from bot.commands.run import serve_channels
-from bot.settings import Settings
 from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, Webhook, build_app, secret_matches, serve
+from core.settings import Settings
 from models.enums import Channel
 from models.tables import ChatIdentity
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, FakeTelegram

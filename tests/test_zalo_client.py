@@ -8,7 +8,7 @@ import pytest
 from bot.channels.runtime import RetryAfter, Transient, Unreachable
 from bot.channels.zalo.client import ZaloClient, ZaloError
 from bot.channels.zalo.convert import Send, parse_update, strip_mention, to_incoming, to_sends
-from handlers.types import Option, Reply
+from handlers.engine.types import Option, Reply
 from models.enums import Channel
 from tests.fakes.zalo_api import TOKEN, FakeZaloApi
 

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 
 from bot.channels.runtime import RetryPolicy
 from bot.channels.zalo import ZaloChannel, ZaloClient
-from handlers.engine import Env
-from handlers.types import Incoming, Reply
+from handlers.engine.conversation import Env
+from handlers.engine.types import Incoming, Reply
 from models.base import utcnow
 from models.enums import Channel, ConcernCategory, GroupPurpose, Role, Urgency
-from models.invites import create_invite
+from models.people.invites import create_invite
 from models.tables import ChatGroup, ChatIdentity, Concern, ConcernPhoto, ConversationState, Person, Visit
 from tests.dialog import Chat
 from tests.fakes.zalo_api import TOKEN, FakeZaloApi

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import units
+from core.text import fold
 from models.enums import Channel, Role, UnitKind
 from models.tables import ChatIdentity, Household, Membership, OrgUnit, Person
-from models.text import fold
+from models.units import tree
 
 HOUSEHOLDS = [
     ("Nguyễn Văn Hùng", "Xóm Trại, Thôn Đồng Tâm", None),
@@ -38,12 +38,12 @@ class World:
 
 
 async def build_world(session: AsyncSession) -> World:
-    province = await units.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
-    commune = await units.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
-    village = await units.add_unit(session, UnitKind.VILLAGE, "Thôn Đồng Tâm", commune)
-    team = await units.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Đồng Tâm", village)
-    nhom = await units.add_unit(session, UnitKind.NHOM, "Nhóm 1", team)
-    other = await units.add_unit(session, UnitKind.NHOM, "Nhóm 2", team)
+    province = await tree.add_unit(session, UnitKind.PROVINCE, "Thành phố Hà Nội", code="01")
+    commune = await tree.add_unit(session, UnitKind.COMMUNE, "Xã Phúc Sơn", province, code="10459")
+    village = await tree.add_unit(session, UnitKind.VILLAGE, "Thôn Đồng Tâm", commune)
+    team = await tree.add_unit(session, UnitKind.TEAM, "Tổ Dân vận cộng đồng thôn Đồng Tâm", village)
+    nhom = await tree.add_unit(session, UnitKind.NHOM, "Nhóm 1", team)
+    other = await tree.add_unit(session, UnitKind.NHOM, "Nhóm 2", team)
     member = Person(full_name="Phạm Văn Long", name_key="pham van long", phone="0912100021", commune_id=commune.id)
     leader = Person(full_name="Nguyễn Thị Hằng", name_key="nguyen thi hang", phone="0912100001",
                     commune_id=commune.id)

@@ -13,12 +13,12 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import _, use_locale
-from handlers.engine import Env, handle
-from handlers.types import Incoming, Reply
-from models import identities
+from core.i18n import _, use_locale
+from handlers.engine.conversation import Env, handle
+from handlers.engine.types import Incoming, Reply
 from models.base import utcnow
 from models.conversations import identify
+from models.people import identities
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

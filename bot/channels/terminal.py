@@ -19,13 +19,13 @@ from typing import Protocol, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import _
-from handlers.engine import Env, handle
-from handlers.types import Incoming, Reply, render_numbered
+from core.i18n import _
+from core.text import fold
+from handlers.engine.conversation import Env, handle
+from handlers.engine.types import Incoming, Reply, render_numbered
 from models.base import utcnow
 from models.enums import Channel
 from models.tables import ChatIdentity
-from models.text import fold
 
 log = logging.getLogger(__name__)
 

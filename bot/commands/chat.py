@@ -7,11 +7,11 @@ from collections.abc import Iterable
 
 from bot.app import App, open_app
 from bot.channels.terminal import TerminalChannel
-from bot.i18n import _
-from bot.settings import Settings
-from handlers.engine import Env
+from core.i18n import _
+from core.settings import Settings
+from handlers.engine.conversation import Env
 from models.demo import find_demo
-from models.identities import find_people, terminal_identity
+from models.people.identities import find_people, terminal_identity
 from models.tables import Person
 
 

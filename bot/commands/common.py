@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import _
-from models import units
+from core.i18n import _
 from models.enums import UnitKind
 from models.tables import OrgUnit
+from models.units import tree
 
 
 class CommandError(Exception):
@@ -17,9 +17,9 @@ class CommandError(Exception):
 async def pick_commune(session: AsyncSession, query: str | None) -> OrgUnit:
     """The commune named by code or name, or the only one in the database."""
     if query:
-        found = await units.find_units(session, query, kinds=[UnitKind.COMMUNE])
+        found = await tree.find_units(session, query, kinds=[UnitKind.COMMUNE])
     else:
-        found = await units.communes(session)
+        found = await tree.communes(session)
     if len(found) == 1:
         return found[0]
     if not found and not query:
@@ -32,7 +32,7 @@ async def pick_commune(session: AsyncSession, query: str | None) -> OrgUnit:
 
 async def unit_label(session: AsyncSession, unit: OrgUnit) -> str:
     """The unit with its ancestors below the province: "Thôn Đồng Tâm › Nhóm 1"."""
-    names = [u.name for u in await units.lineage(session, unit) if u.kind not in (UnitKind.PROVINCE,)]
+    names = [u.name for u in await tree.lineage(session, unit) if u.kind not in (UnitKind.PROVINCE,)]
     return " › ".join(names)
 
 
@@ -47,7 +47,7 @@ async def pick_unit(session: AsyncSession, commune: OrgUnit, query: str, kind: U
         last = index == len(parts) - 1
         found: list[OrgUnit] = []
         for parent in scope:
-            found.extend(await units.find_units(session, part, within=parent))
+            found.extend(await tree.find_units(session, part, within=parent))
         found = [u for u in found if u.id not in {p.id for p in scope}]
         if last:
             found = [await _as_kind(session, u, kind) for u in found]
@@ -66,6 +66,6 @@ async def _as_kind(session: AsyncSession, unit: OrgUnit, kind: UnitKind) -> OrgU
     if unit.kind == kind:
         return unit
     if unit.kind == UnitKind.VILLAGE and kind == UnitKind.TEAM:
-        teams = await units.children(session, unit, UnitKind.TEAM)
+        teams = await tree.children(session, unit, UnitKind.TEAM)
         return teams[0] if len(teams) == 1 else None
     return None

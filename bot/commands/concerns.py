@@ -6,14 +6,14 @@ import argparse
 
 from bot.app import open_app
 from bot.commands.common import CommandError, pick_commune
-from bot.i18n import _
-from bot.settings import Settings
-from handlers.concern_rules import rule_label, rule_lines
-from handlers.labels import CATEGORY_LABELS, URGENCY_LABELS
-from models import concern_rules
+from core.i18n import _
+from core.settings import Settings
+from core.text import fold
+from handlers.concerns.time_limits import rule_label, rule_lines
 from models.base import utcnow
+from models.concerns import time_limits
 from models.enums import ConcernCategory, Urgency
-from models.text import fold
+from models.labels import CATEGORY_LABELS, URGENCY_LABELS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,25 +62,25 @@ async def rules_command(args: argparse.Namespace, settings: Settings) -> int:
         commune = await pick_commune(session, args.commune)
         if args.set is not None:
             category, urgency = _category(args.set[0]), _urgency(args.set[1])
-            current = await concern_rules.limits_for(session, commune.id, category, urgency)
+            current = await time_limits.limits_for(session, commune.id, category, urgency)
             due = _days(args.set[2])
             escalate = _days(args.set[3]) if len(args.set) == 4 else current.escalate_after_days
             try:
-                await concern_rules.set_rule(session, commune.id, category, urgency, due_days=due,
+                await time_limits.set_rule(session, commune.id, category, urgency, due_days=due,
                                              escalate_after_days=escalate, person_id=None, now=now, actor_label="cli")
-            except concern_rules.BadRule:
+            except time_limits.BadRule:
                 raise CommandError(_("Số ngày trả lời phải từ 1 đến {max_due}; số ngày quá hạn trước khi chuyển lên "
                                      "từ 1 đến {max_escalate}.").format(
-                    max_due=concern_rules.MAX_DUE_DAYS, max_escalate=concern_rules.MAX_ESCALATE_DAYS)) from None
+                    max_due=time_limits.MAX_DUE_DAYS, max_escalate=time_limits.MAX_ESCALATE_DAYS)) from None
             print(_("Đã đổi: {rule}.").format(rule=rule_label(category, urgency)))
         if args.reset is not None:
             category, urgency = _category(args.reset[0]), _urgency(args.reset[1])
-            if await concern_rules.reset_rule(session, commune.id, category, urgency, person_id=None, now=now,
+            if await time_limits.reset_rule(session, commune.id, category, urgency, person_id=None, now=now,
                                               actor_label="cli"):
                 print(_("Đã trả về mặc định: {rule}.").format(rule=rule_label(category, urgency)))
             else:
                 print(_("{rule} vẫn đang theo mặc định.").format(rule=rule_label(category, urgency)))
-        rules = await concern_rules.rules_for(session, commune.id)
+        rules = await time_limits.rules_for(session, commune.id)
         await session.commit()
     print(_("Thời hạn xử lý ý kiến của {commune}:").format(commune=commune.name))
     for line in rule_lines(rules):

@@ -7,9 +7,9 @@ import asyncio
 
 from alembic import command
 
-from bot.db import alembic_config, create_engine, current_revision, downgrade, upgrade
-from bot.i18n import _
-from bot.settings import Settings
+from core.db import alembic_config, create_engine, current_revision, downgrade, upgrade
+from core.i18n import _
+from core.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from bot.app import open_app
-from bot.i18n import _
-from bot.settings import Settings
+from core.i18n import _
+from core.settings import Settings
 from models.base import utcnow
 from models.demo import DemoResult, build_demo
 

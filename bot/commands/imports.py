@@ -12,14 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import open_app
 from bot.commands.common import pick_commune
-from bot.i18n import _
-from bot.settings import Settings
 from bot.tabular import Table, TableError, read_table
+from core.i18n import _
+from core.settings import Settings
 from models.base import utcnow
-from models.household_import import HOUSEHOLD_COLUMNS, import_households
-from models.importing import (Column, ImportRejected, ImportReport, RowError, SourceRow, alias_table,
-                              default_headers)
-from models.roster import ROSTER_COLUMNS, import_roster
+from models.households.importer import HOUSEHOLD_COLUMNS, import_households
+from models.roster.importer import ROSTER_COLUMNS, import_roster
+from models.roster.rows import (
+    Column,
+    ImportRejected,
+    ImportReport,
+    RowError,
+    SourceRow,
+    alias_table,
+    default_headers,
+)
 from models.tables import OrgUnit
 
 Importer = Callable[..., Awaitable[ImportReport]]

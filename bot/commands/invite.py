@@ -7,12 +7,12 @@ import datetime as dt
 
 from bot.app import open_app
 from bot.commands.common import CommandError, pick_commune, pick_unit, unit_label
-from bot.i18n import _, format_date
-from bot.settings import Settings
-from handlers.labels import ROLE_LABELS
+from core.i18n import _, format_date
+from core.settings import Settings
 from models.base import utcnow
 from models.enums import ROLE_UNIT_KIND, UnitKind, role_from_text
-from models.invites import create_invite
+from models.labels import ROLE_LABELS
+from models.people.invites import create_invite
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,7 +57,7 @@ async def invite_command(args: argparse.Namespace, settings: Settings) -> int:
     expires = new.invite.expires_at.astimezone(settings.tz).date()
     print(_("Mã mời: {role} — {unit}").format(role=ROLE_LABELS[role], unit=label))
     print(_("Hết hạn {date}; dùng được {uses} lần.").format(date=format_date(expires), uses=args.uses))
-    from bot.channels.telegram_info import bot_username  # aiogram takes ~2 s to import: only now
+    from bot.channels.telegram.info import bot_username  # aiogram takes ~2 s to import: only now
 
     username = await bot_username(settings)
     if username:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 
 from bot.app import open_app
-from bot.i18n import _
-from bot.logs import redact
-from bot.settings import Settings
-from models import outbox_ops
+from core.i18n import _
+from core.logs import redact
+from core.settings import Settings
 from models.enums import OutboxStatus
-from models.outbox_ops import Failure
+from models.outbox import delivery
+from models.outbox.delivery import Failure
 
 LATEST = 10
 
@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 async def outbox_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings) as app, app.sessions() as session:
-        counts = await outbox_ops.counts(session)
-        failures = await outbox_ops.latest_failures(session, LATEST)
+        counts = await delivery.counts(session)
+        failures = await delivery.latest_failures(session, LATEST)
     print(_("Hàng đợi gửi đi: {queued} đang chờ, {sending} đang gửi, {sent} đã gửi, {failed} lỗi, "
             "{skipped} bỏ qua (không liên lạc được).").format(
         queued=counts[OutboxStatus.QUEUED], sending=counts[OutboxStatus.SENDING], sent=counts[OutboxStatus.SENT],

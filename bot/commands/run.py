@@ -20,21 +20,21 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from bot.app import App, open_app
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.zalo import ZaloChannel, ZaloClient
 from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
-from bot.i18n import _
-from bot.outbox import Deliverer, OutboxSender
-from bot.outbox_deliver import TelegramDeliverer, ZaloDeliverer, telegram_download
-from bot.outbox_files import Files
-from bot.settings import Settings
+from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer, telegram_download
+from bot.outbox.files import Files
+from bot.outbox.sender import Deliverer, OutboxSender
 from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
-from handlers.engine import Env
-from models import units
+from core.i18n import _
+from core.settings import Settings
+from handlers.engine.conversation import Env
 from models.base import utcnow
 from models.demo import build_demo, find_demo
 from models.enums import Channel
+from models.units import tree
 from scheduler.app import build_scheduler
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 async def run_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings) as app:
         async with app.sessions() as session:
-            communes = await units.communes(session)
+            communes = await tree.communes(session)
             if settings.telegram_bot_token or settings.zalo_bot_token:
                 demo = None
             elif not communes:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from bot.app import open_app
-from bot.i18n import _
-from bot.settings import Settings
-from models import admin_divisions
-from models.communes import setup_commune
+from core.i18n import _
+from core.settings import Settings
+from models.units import admin_divisions
+from models.units.communes import setup_commune
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,10 +6,10 @@ import argparse
 
 from bot.app import open_app
 from bot.commands.common import pick_commune
-from bot.i18n import _
-from bot.settings import Settings
-from models import units
-from models.stats import unit_counts
+from core.i18n import _
+from core.settings import Settings
+from models.units import tree as units_tree
+from models.units.counts import unit_counts
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +23,7 @@ async def units_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings) as app, app.sessions() as session:
         commune = await pick_commune(session, args.commune)
         counts = await unit_counts(session, commune)
-        tree = [commune, *await units.descendants(session, commune)]
+        tree = [commune, *await units_tree.descendants(session, commune)]
     for unit in tree:
         people, households = counts.get(unit.id, (0, 0))
         indent = "  " * (unit.depth - commune.depth)

@@ -99,7 +99,7 @@ class ConcernHousehold(Base):
 
 
 class ConcernRule(Base):
-    """A commune's own time limits for one category and urgency (defaults in `models/concern_rules.py`)."""
+    """A commune's own time limits for one category and urgency (defaults in `models/concerns/time_limits.py`)."""
 
     __tablename__ = "concern_rules"
     __table_args__ = (UniqueConstraint("commune_id", "category", "urgency"),)

@@ -19,13 +19,20 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.runtime import (
-    CONCURRENCY, RetryAfter, RetryPolicy, Transient, Unreachable, mark_unreachable, process, with_retries,
+    CONCURRENCY,
+    RetryAfter,
+    RetryPolicy,
+    Transient,
+    Unreachable,
+    mark_unreachable,
+    process,
+    with_retries,
 )
 from bot.channels.zalo.client import BotInfo, ZaloClient, ZaloError
 from bot.channels.zalo.convert import UNSUPPORTED, Send, parse_update, to_incoming, to_sends, unsupported_reply
-from bot.i18n import use_locale
-from handlers.engine import Env
-from handlers.types import Incoming, Reply
+from core.i18n import use_locale
+from handlers.engine.conversation import Env
+from handlers.engine.types import Incoming, Reply
 from models import conversations
 from models.base import utcnow
 from models.enums import Channel

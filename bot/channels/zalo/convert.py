@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.zalo.client import MAX_TEXT, _int, _optional, _text
-from bot.i18n import _
-from handlers.types import Incoming, Reply, render_numbered, split_text
+from core.i18n import _
+from handlers.engine.types import Incoming, Reply, render_numbered, split_text
 from models.enums import Channel
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""The outbox sender: delivering queued messages within each platform's limits."""

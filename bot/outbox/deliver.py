@@ -1,0 +1,261 @@
+"""Outbox deliverers: a stored message turned back into a Reply and sent by the channel's own code.
+
+Each makes exactly one try per call (the sender decides when to try again) and speaks the
+runtime's vocabulary: RetryAfter, Transient, Unreachable — and Rejected for a refusal that no
+retry will fix.
+
+Stored files (`photo_attachment`, `document_attachment`) come from `bot.outbox.files.Files`.
+Telegram gets them uploaded: the photo with the text as its caption when it fits, the document
+after the text. Zalo takes photos only by URL and no documents: it gets our own link
+(`PUBLIC_URL/files/<token>`) — the photo by URL, the document as a line under the text — or,
+with no public address, a line in the reader's language saying where to find it. A photo
+someone sent on the other app crosses over: a Zalo URL goes to Telegram as it is; a Telegram
+file is fetched once, stored, and linked for Zalo.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import aiohttp
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
+from aiogram.types import BufferedInputFile, InputFile, Message
+
+from bot.channels.runtime import RetryPolicy, Transient
+from bot.channels.telegram.convert import CAPTION_LIMIT, TEXT_LIMIT, keyboard
+from bot.channels.telegram.sender import TelegramSender
+from bot.channels.zalo.client import ZaloClient, ZaloError
+from bot.channels.zalo.convert import to_sends
+from bot.outbox.files import Download, File, FileGone, Files
+from bot.outbox.sender import Rejected
+from core.i18n import _, use_locale
+from handlers.engine.types import Option, Reply, split_text
+from models.enums import Channel
+
+log = logging.getLogger(__name__)
+
+ONE_TRY = RetryPolicy(attempts=1)
+DOWNLOAD_TIMEOUT = 60  # seconds for one Telegram file
+UPLOADS_REMEMBERED = 1000  # file ids of uploaded attachments, so a digest to many chats uploads once
+
+
+def to_reply(body: dict[str, Any]) -> Reply:
+    """The stored payload (`models.outbox.enqueue.payload`) as the neutral reply the channels send."""
+    options = tuple(Option(str(key), str(label)) for key, label in body.get("options") or ())
+    return Reply(str(body.get("text") or ""), options, photo=body.get("photo"), columns=int(body.get("columns") or 1))
+
+
+def photo_channel(body: dict[str, Any]) -> Channel | None:
+    """The app whose reference `photo` is (None: usable anywhere, e.g. a public URL)."""
+    value = body.get("photo_channel")
+    return Channel(value) if value else None
+
+
+class TelegramDeliverer:
+    """As `TelegramSender` sends a reply: buttons on the last piece, a photo with its caption, then
+    a document. A stored file is uploaded once; later recipients get Telegram's file id for it."""
+
+    def __init__(self, bot: Bot, files: Files | None = None) -> None:
+        self.sender = TelegramSender(bot, None, policy=ONE_TRY)  # type: ignore[arg-type]  # no sessions needed
+        self.files = files
+        self.uploaded: dict[int, str] = {}  # attachment id -> Telegram's file id, newest last
+        self.uploading = asyncio.Lock()
+
+    async def deliver(self, chat_id: str, body: dict[str, Any]) -> str | None:
+        reply = to_reply(body)
+        markup = keyboard(reply)
+        text = reply.text if reply.text.strip() else ("…" if markup else "")
+        stored = await self._file(body.get("photo_attachment"))
+        reference = reply.photo if stored is None and isinstance(reply.photo, str) else None
+        document = await self._file(body.get("document_attachment"))
+        sent: Message | Any = None
+        try:
+            if stored is not None or reference is not None:
+                fits = len(text) <= CAPTION_LIMIT
+                photo = partial(SendPhoto, chat_id=chat_id, caption=text if fits and text else None,
+                                reply_markup=markup if fits else None)
+                try:
+                    if stored is not None:
+                        sent = await self._send_file(stored, lambda file: photo(photo=file))
+                    else:
+                        sent = await self.sender.call(photo(photo=reference))
+                    if fits:
+                        text = ""
+                except TelegramBadRequest as error:
+                    if stored is not None or photo_channel(body) in (None, Channel.TELEGRAM):
+                        raise
+                    # Telegram could not fetch the other app's photo (an expired link): the text goes alone.
+                    log.warning("outbox: a Zalo photo was refused by Telegram (%s); text sent without it",
+                                error.message)
+            pieces = split_text(text, TEXT_LIMIT) if text else []
+            for number, piece in enumerate(pieces, 1):
+                sent = await self.sender.call(SendMessage(chat_id=chat_id, text=piece,
+                                                          reply_markup=markup if number == len(pieces) else None))
+            if document is not None:
+                sent = await self._send_file(document, lambda file: SendDocument(chat_id=chat_id, document=file))
+        except TelegramAPIError as error:  # a 400: our message is wrong, trying again will not help
+            raise Rejected(f"{type(error).__name__}: {error.message}") from error
+        if sent is None:
+            raise Rejected("empty message")
+        return _id(sent)
+
+    async def _send_file(self, file: File, method: Callable[[InputFile | str], TelegramMethod[Message]]) -> Message:
+        """By the file id Telegram gave the first upload when there is one, else uploaded."""
+        known = self.uploaded.get(file.id)
+        if known is not None:
+            try:
+                return await self.sender.call(method(known))
+            except TelegramBadRequest:  # the file id no longer works: upload again
+                self.uploaded.pop(file.id, None)
+        async with self.uploading:  # chats served side by side wait for the first upload's file id
+            known = self.uploaded.get(file.id)
+            if known is not None:
+                return await self.sender.call(method(known))
+            sent = await self.sender.call(method(BufferedInputFile(file.data, file.filename)))
+            self._remember(file, sent)
+        return sent
+
+    def _remember(self, file: File, sent: Message) -> None:
+        file_id = _file_id(sent)
+        if file_id is not None:
+            self.uploaded[file.id] = file_id
+            while len(self.uploaded) > UPLOADS_REMEMBERED:
+                del self.uploaded[next(iter(self.uploaded))]
+
+    async def _file(self, attachment_id: object) -> File | None:
+        return await stored_file(self.files, attachment_id)
+
+
+async def stored_file(files: Files | None, attachment_id: object) -> File | None:
+    """The stored chart or spreadsheet a message names, or None (none named, none kept, no store)."""
+    if attachment_id is None:
+        return None
+    if files is None:
+        log.warning("outbox: no file store given; attachment %s left out", attachment_id)
+        return None
+    return await files.get(attachment_id)
+
+
+def _file_id(message: Message | Any) -> str | None:
+    if not isinstance(message, Message):
+        return None
+    if message.photo:
+        return message.photo[-1].file_id
+    return message.document.file_id if message.document else None
+
+
+def _id(message: Message | Any) -> str | None:
+    return str(message.message_id) if isinstance(message, Message) else None
+
+
+def telegram_download(bot: Bot) -> Download:
+    """The bytes of a Telegram file (getFile, then the file URL, which holds the token: never logged)."""
+
+    async def download(file_id: str) -> bytes:
+        try:
+            stream = await bot.download(file_id, timeout=DOWNLOAD_TIMEOUT)
+        except (TelegramBadRequest, TelegramNotFound) as error:
+            raise FileGone(f"{type(error).__name__}: {error.message}") from None
+        except (TelegramRetryAfter, TelegramServerError, TelegramNetworkError) as error:
+            raise Transient(f"telegram getFile: {type(error).__name__}") from None
+        except aiohttp.ClientResponseError as error:
+            if 400 <= error.status < 500:
+                raise FileGone(f"telegram file: HTTP {error.status}") from None
+            raise Transient(f"telegram file: HTTP {error.status}") from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise Transient(f"telegram file: {type(error).__name__}") from None
+        if stream is None:
+            raise FileGone("telegram file: nothing downloaded")
+        return stream.read()
+
+    return download
+
+
+class ZaloDeliverer:
+    """As `ZaloChannel.send` sends a reply: choices as numbered lines, long text in pieces; files by
+    our own links (see the module's docstring)."""
+
+    def __init__(self, client: ZaloClient, files: Files | None = None) -> None:
+        self.client = client
+        self.files = files
+
+    async def deliver(self, chat_id: str, body: dict[str, Any]) -> str | None:
+        reply = to_reply(body)
+        photo, missing_photo = await self._photo(body, reply)
+        lines = await self._lines(chat_id, missing_photo, await self._file(body.get("document_attachment")))
+        text = "\n\n".join(part for part in (reply.text.strip(), *lines) if part)
+        sends = to_sends(Reply(text, reply.options, photo=photo, columns=reply.columns))
+        if not sends:
+            raise Rejected("empty message")
+        message_id: str | None = None
+        try:
+            for item in sends:
+                if item.photo is not None:
+                    message_id = await self._send_photo(chat_id, item.photo, item.text)
+                else:
+                    message_id = (await self.client.send_message(chat_id, item.text)).message_id or None
+        except (ZaloError, ValueError) as error:
+            raise Rejected(str(error)) from error
+        return message_id
+
+    async def _lines(self, chat_id: str, missing_photo: bool, document: File | None) -> list[str]:
+        """Under the text: the document's link, or where to find what could not be sent over Zalo."""
+        link = self.files.link(document) if self.files and document else None
+        missing_document = document is not None and link is None
+        lines: list[str] = []
+        if missing_photo or missing_document:
+            with use_locale(await self.files.locale(Channel.ZALO, chat_id) if self.files else "vi"):
+                if missing_photo:
+                    lines.append(_("🖼 Ảnh kèm tin này chưa gửi được qua Zalo: xem trên Telegram hoặc hỏi cán bộ "
+                                   "phụ trách."))
+                if document is not None and missing_document:
+                    lines.append(_("📎 Tệp {name} kèm tin này chưa gửi được qua Zalo: xem trên Telegram hoặc hỏi "
+                                   "cán bộ phụ trách.").format(name=document.filename))
+        if document is not None and link is not None:
+            lines.append(f"📎 {document.filename}: {link}")
+        return lines
+
+    async def _send_photo(self, chat_id: str, url: str, caption: str) -> str | None:
+        """The photo with its caption; when Zalo refuses the photo (it could not fetch the URL), the
+        caption still goes, as a text."""
+        try:
+            return (await self.client.send_photo(chat_id, url, caption or None)).message_id or None
+        except ZaloError as error:
+            if not caption:
+                raise
+            log.warning("outbox: Zalo refused a photo (%s; is PUBLIC_URL reachable?); its text sent alone",
+                        error.description)
+            return (await self.client.send_message(chat_id, caption)).message_id or None
+
+    async def _photo(self, body: dict[str, Any], reply: Reply) -> tuple[str | None, bool]:
+        """The photo's URL for Zalo, and whether a photo was meant but cannot go."""
+        stored = await self._file(body.get("photo_attachment"))
+        if body.get("photo_attachment") is not None and stored is None:
+            return None, False  # expired or gone: logged, nothing to point to
+        if stored is None and isinstance(reply.photo, str):
+            source = photo_channel(body)
+            if source in (None, Channel.ZALO):
+                return reply.photo, False
+            stored = await self.files.mirror(source, reply.photo) if self.files else None
+            if stored is None:
+                return None, True
+        if stored is None:
+            return None, False
+        link = self.files.link(stored) if self.files else None
+        return link, link is None
+
+    async def _file(self, attachment_id: object) -> File | None:
+        return await stored_file(self.files, attachment_id)

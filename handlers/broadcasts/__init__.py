@@ -1,0 +1,1 @@
+"""Announcements in the chat: composing, choosing the audience, the delivery report."""

@@ -1,0 +1,74 @@
+"""“✅ Đã báo cho hộ”: recording that a household heard the answer, without logging a visit.
+
+The button rides on the answered notification and on the 7-day nudge, so a volunteer who told
+the household by phone can say so days later from any screen. Its key carries the concern and
+the household's row ("bh:12:34"); pressing it twice records once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.i18n import _, format_date
+from handlers.engine.flow import Ctx
+from handlers.engine.outside_flows import action
+from handlers.engine.types import Reply
+from models.concerns import passing_on
+from models.concerns.group_posts import snippet
+from models.concerns.passing_on import PendingAnswer
+from models.tables import Household
+
+DESCRIPTION_SHOWN, ANSWER_SHOWN = 80, 700
+
+
+def told_button(concern_id: int, household_row_id: int) -> tuple[str, str]:
+    """The button's key and label, for any message that asks the volunteer to pass an answer on."""
+    return f"bh:{concern_id}:{household_row_id}", _("✅ Đã báo cho hộ")
+
+
+def told_buttons(concern_id: int, rows: Sequence[tuple[int, str | None]]) -> list[tuple[str, str]]:
+    """One button per household the volunteer owes the answer (`concern_loop.rows_to_tell`),
+    named by household when there are several."""
+    if len(rows) == 1:
+        return [told_button(concern_id, rows[0][0])]
+    buttons = []
+    for row_id, name in rows:
+        key, label = told_button(concern_id, row_id)
+        buttons.append((key, _("✅ Đã báo cho hộ {name}").format(name=name)[:60] if name else label))
+    return buttons
+
+
+def answer_lines(answers: Sequence[PendingAnswer]) -> list[str]:
+    """Reference, what was raised and the answer — what the volunteer needs to say it."""
+    lines = []
+    for item in answers:
+        lines.append(_("• {reference} — {description}").format(
+            reference=item.reference, description=snippet(item.description, limit=DESCRIPTION_SHOWN)))
+        lines.append(_("  Trả lời: {answer}").format(answer=snippet(item.answer_text, limit=ANSWER_SHOWN)))
+    return lines
+
+
+@action("bh")
+async def told(ctx: Ctx, key: str) -> list[Reply]:
+    """The household heard the answer: the row's volunteer, whoever handles the concern, or a
+    leader of its village may record it."""
+    parts = key.split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        return [Reply(_("Nút này đã cũ."))]
+    found = await passing_on.row_with_concern(ctx.session, int(parts[2]))
+    if found is None or found[1].id != int(parts[1]):
+        return [Reply(_("Nút này đã cũ."))]
+    row, concern = found
+    if not await passing_on.may_record_told(ctx.session, ctx.person.id, row, concern, await ctx.roles()):
+        return [Reply(_("Chỉ người đã ghi ý kiến này, người đang xử lý hoặc lãnh đạo thôn mới ghi nhận được."))]
+    household = await ctx.session.get(Household, row.household_id) if row.household_id is not None else None
+    who = _("hộ {name}").format(name=household.head_name) if household else _("người nêu ý kiến")
+    if row.told_at is not None:
+        return [Reply(_("Đã ghi nhận trước đó: {who} đã được báo câu trả lời {reference} ({date}).").format(
+            who=who, reference=concern.reference, date=format_date(row.told_at.astimezone(ctx.tz).date())))]
+    if not passing_on.stands(concern):
+        return [Reply(_("Ý kiến {reference} hiện không có câu trả lời nào chờ báo cho hộ.").format(
+            reference=concern.reference))]
+    await passing_on.mark_told(ctx.session, row, person_id=ctx.person.id, now=ctx.now, concern=concern)
+    return [Reply(_("✅ Đã ghi nhận: {who} đã được báo câu trả lời {reference}.").format(
+        who=who, reference=concern.reference))]

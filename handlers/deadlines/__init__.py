@@ -1,0 +1,1 @@
+"""Report deadlines in the chat: what a leader owes, marking a report submitted."""

@@ -1,0 +1,1 @@
+"""The monthly digest on demand (/tonghop)."""

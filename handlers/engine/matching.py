@@ -1,0 +1,54 @@
+"""Matching what a person typed to the options offered: by number, by words, by button key."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from core.text import fold
+from handlers.engine.types import Option
+
+_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """("huy", "") for "/huy", ("start", "CODE") for "/start CODE"; None for plain text."""
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    return match.group(1).lower(), (match.group(2) or "").strip()
+
+
+def match_option(options: list[Option], text: str) -> Option | None:
+    """"2", "2.", the label or a distinctive part of it, ignoring diacritics and case."""
+    key = fold(text).strip(" .")
+    if not key:
+        return None
+    if key.isdigit():
+        index = int(key)
+        return options[index - 1] if 1 <= index <= len(options) else None
+    labels = [(option, fold(_strip_icons(option.label))) for option in options]
+    for option, label in labels:
+        if label == key:
+            return option
+    if len(key) < 2:
+        return None
+    starts = [option for option, label in labels if label.startswith(key)]
+    if len(starts) == 1:
+        return starts[0]
+    words = [option for option, label in labels if f" {key}" in f" {label}"]
+    return words[0] if len(words) == 1 else None
+
+
+def is_label(option: Option, text: str) -> bool:
+    """The whole label typed (diacritics, case and icons aside), not merely a word of it."""
+    return fold(_strip_icons(option.label)) == fold(text).strip(" .")
+
+
+def _strip_icons(label: str) -> str:
+    return "".join(ch for ch in label if unicodedata.category(ch)[0] in "LNZP").strip()
+
+
+def has_letters(text: str) -> bool:
+    """At least two letters: an answer of emoji or punctuation alone says nothing."""
+    return sum(1 for ch in text if unicodedata.category(ch).startswith("L")) >= 2

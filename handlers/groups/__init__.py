@@ -1,0 +1,1 @@
+"""Group chats: binding one to a unit, and what the bot answers there."""

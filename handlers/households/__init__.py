@@ -1,0 +1,1 @@
+"""Choosing a household: the picker shared by the visit and concern flows."""

@@ -1,0 +1,80 @@
+"""The household picker step: my households that most need a visit, paged, or a typed search."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.i18n import _, format_short_date
+from handlers.engine.flow import Answer, Ctx, Invalid, Prompt, Stay
+from handlers.engine.types import Option
+from models.access import Held
+from models.households import finding
+from models.households.finding import HouseholdPick
+from models.tables import Household
+
+# Reads the chosen household if the roles cover it: `households.get_in_scope`, or a flow's own
+# query that brings something more in the same round trip (the visit flow: an answer waiting).
+T = TypeVar("T")
+Loader = Callable[[AsyncSession, Sequence[Held], int], Awaitable[T | None]]
+
+PAGE = 6
+SEARCH_LIMIT = 8
+
+
+def household_label(household: Household | HouseholdPick, today_known: bool = True) -> str:
+    last = (format_short_date(household.last_visited_on) if household.last_visited_on
+            else _("chưa thăm"))
+    address = f", {household.address}" if household.address else ""
+    return f"{household.head_name}{address} ({last})"[:60]
+
+
+async def ask_household(ctx: Ctx, question: str, extra: tuple[Option, ...] = ()) -> Prompt:
+    held = await ctx.roles()
+    query = ctx.data.get("_query")
+    if query:
+        found = await finding.search(ctx.session, ctx.person.id, held, query, SEARCH_LIMIT)
+        options = [Option(f"h:{h.id}", household_label(h)) for h in found]
+        text = _("Kết quả tìm “{query}”:").format(query=query) if found else \
+            _("Không tìm thấy hộ nào khớp “{query}”.").format(query=query)
+        options.append(Option("pg:0", _("↩ Danh sách hộ của tôi")))
+    else:
+        offset = int(ctx.data.get("_page", 0)) * PAGE
+        rows, more = await finding.page(ctx.session, ctx.person.id, held, offset, PAGE)
+        options = [Option(f"h:{h.id}", household_label(h)) for h in rows]
+        if more:
+            options.append(Option(f"pg:{int(ctx.data.get('_page', 0)) + 1}", _("➡ Xem thêm")))
+        if offset:
+            options.append(Option("pg:0", _("↩ Về đầu danh sách")))
+        text = question if rows else _("Chưa có hộ nào trong phạm vi của bạn.")
+    hint = _("Hoặc gõ một phần tên chủ hộ hoặc địa chỉ để tìm.")
+    return Prompt(f"{text}\n{hint}", tuple(options) + extra)
+
+
+async def accept_household(ctx: Ctx, answer: Answer, load: Loader[T] = finding.get_in_scope) -> T | None:
+    """The chosen household (what `load` returns); None when an extra option was chosen (the
+    caller reads it)."""
+    if answer.option is not None:
+        key = answer.option.key
+        if key.startswith("pg:"):
+            ctx.drop("_query")
+            ctx.put(_page=int(key[3:]))
+            raise Stay()
+        if key.startswith("h:"):
+            held = await ctx.roles()
+            household = await load(ctx.session, held, int(key[2:]))
+            if household is None:
+                raise Invalid(_("Hộ này không còn trong danh sách của bạn."))
+            ctx.drop("_query", "_page")
+            return household
+        return None
+    query = answer.text.strip()
+    # Emoji or punctuation alone would search for nothing: ask again like for a too short query.
+    if len(query) < 2 or query.isdigit() or not any(ch.isalnum() for ch in query):
+        raise Invalid(_("Hãy chọn một số trong danh sách, hoặc gõ ít nhất 2 chữ để tìm."))
+    if len(query) > 60:
+        raise Invalid(_("Từ tìm kiếm quá dài."))
+    ctx.put(_query=query, _page=0)
+    raise Stay()

@@ -1,0 +1,1 @@
+"""Monthly meetings in the chat: the leader's schedule, members' answers, attendance and minutes."""

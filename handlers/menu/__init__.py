@@ -1,0 +1,1 @@
+"""The main menu and the small screens behind it: overview lists, language, pausing reminders."""

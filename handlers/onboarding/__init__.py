@@ -1,0 +1,1 @@
+"""Joining by invite code."""

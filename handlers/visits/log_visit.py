@@ -1,0 +1,179 @@
+"""Log a visit: household, purpose, "did they raise a concern?" — four taps from the menu.
+
+When an answer to a concern waits for the household, the flow shows it right after the household
+is chosen and asks whether it was passed on; "yes" is recorded with the visit. Any volunteer
+visiting the household may pass it on, not only the one who logged the concern (that one is
+the volunteer the 7-day nudge goes to). Checking costs nothing extra: the household is read with
+an EXISTS in the same query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.i18n import _, format_date
+from handlers.concerns.passing_on import answer_lines
+from handlers.engine.dates import BadDate, looks_like_date, parse_day
+from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
+from handlers.engine.matching import has_letters
+from handlers.engine.types import Option, Reply
+from handlers.households.picker import accept_household, ask_household
+from models.concerns import passing_on
+from models.enums import VisitPurpose
+from models.labels import PURPOSE_LABELS
+from models.visits.record import household_to_visit, record_visit
+
+NOTE_MAX = 500
+ANSWERS_SHOWN = 3  # more than one waiting is rare; the rest come on the next visit
+
+
+async def ask_household_step(ctx: Ctx) -> Prompt:
+    return await ask_household(ctx, _("📝 Ghi thăm hộ — chọn hộ đã thăm:"))
+
+
+async def accept_household_step(ctx: Ctx, answer: Answer) -> str:
+    found = await accept_household(ctx, answer, passing_on.household_for_visit)
+    if found is None:
+        raise Invalid(_("Hãy chọn một hộ trong danh sách."))
+    household, answer_waiting = found
+    ctx.drop("told", "told_rows")
+    ctx.put(household_id=household.id, household_name=household.head_name)
+    return "told" if answer_waiting else "purpose"
+
+
+async def ask_told(ctx: Ctx) -> Prompt:
+    """The answers waiting for this household; the rows shown are the ones "yes" records."""
+    answers = (await passing_on.waiting_for_household(ctx.session, ctx.data["household_id"]))[:ANSWERS_SHOWN]
+    ctx.put(told_rows=[a.row_id for a in answers])
+    if not answers:  # told by someone else in the meantime
+        return Prompt(_("Câu trả lời cho hộ {name} vừa được người khác ghi nhận là đã báo.").format(
+            name=ctx.data["household_name"]), (Option("t:n", _("Tiếp tục")),))
+    lines = [_("📨 Có câu trả lời chờ chuyển cho hộ {name}:").format(name=ctx.data["household_name"]),
+             *answer_lines(answers), "", _("Bạn đã chuyển câu trả lời này cho hộ chưa?")]
+    return Prompt("\n".join(lines), (Option("t:y", _("✅ Đã chuyển")), Option("t:n", _("Chưa, lần sau"))),
+                  columns=2)
+
+
+async def accept_told(ctx: Ctx, answer: Answer) -> str:
+    key = answer.option.key if answer.option else ""
+    if key == "t:y":
+        ctx.put(told=ctx.data.get("told_rows", []))
+    elif key != "t:n":
+        raise Invalid(_("Hãy chọn 1 hoặc 2."))
+    return "purpose"
+
+
+def visit_day(ctx: Ctx) -> dt.date:
+    value = ctx.data.get("visited_on")
+    return dt.date.fromisoformat(value) if value else ctx.today
+
+
+async def ask_purpose(ctx: Ctx) -> Prompt:
+    day = visit_day(ctx)
+    when = _("hôm nay") if day == ctx.today else format_date(day)
+    text = _("Thăm hộ {name} ({when}). Mục đích thăm?\n(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “12/11”.)"
+             ).format(name=ctx.data["household_name"], when=when)
+    return Prompt(text, tuple(Option(f"p:{p.value}", str(label)) for p, label in PURPOSE_LABELS.items()))
+
+
+async def accept_purpose(ctx: Ctx, answer: Answer) -> str:
+    if answer.option is not None and answer.option.key.startswith("p:"):
+        ctx.put(purpose=answer.option.key[2:])
+        return "raised"
+    if looks_like_date(answer.text):
+        try:
+            day = parse_day(answer.text, ctx.today)
+        except BadDate as error:
+            raise Invalid(date_problem(error)) from None
+        ctx.put(visited_on=day.isoformat())
+        raise Stay(_("Ngày thăm: {date}.").format(date=format_date(day)))
+    raise Invalid(_("Hãy chọn mục đích bằng số từ 1 đến {count}.").format(count=len(PURPOSE_LABELS)))
+
+
+def date_problem(error: BadDate) -> str:
+    if error.reason == "future":
+        return _("Ngày thăm không thể ở tương lai.")
+    if error.reason == "too_old":
+        return _("Chỉ ghi được lượt thăm trong 90 ngày gần đây.")
+    return _("Không hiểu ngày này; gõ ví dụ “hôm qua” hoặc “12/11”.")
+
+
+async def ask_raised(ctx: Ctx) -> Prompt:
+    return Prompt(_("Hộ có ý kiến, kiến nghị gì không?"), (
+        Option("r:save", _("Không — lưu ngay")),
+        Option("r:note", _("Không, thêm ghi chú")),
+        Option("r:concern", _("Có — ghi ý kiến")),
+    ))
+
+
+async def accept_raised(ctx: Ctx, answer: Answer) -> str | None:
+    key = answer.option.key if answer.option else ""
+    if key == "r:note":
+        return "note"
+    if key in ("r:save", "r:concern"):
+        ctx.put(raised=key == "r:concern")
+        return None
+    raise Invalid(_("Hãy chọn 1, 2 hoặc 3."))
+
+
+async def ask_note(ctx: Ctx) -> Prompt:
+    return Prompt(_("Ghi chú ngắn (tối đa {max} ký tự), hoặc bỏ qua:").format(max=NOTE_MAX),
+                  (Option("n:skip", _("Bỏ qua")),))
+
+
+async def accept_note(ctx: Ctx, answer: Answer) -> None:
+    if answer.option is not None:
+        return None
+    text = answer.text.strip()
+    if not has_letters(text):
+        raise Invalid(_("Ghi chú cần có chữ; hoặc chọn Bỏ qua."))
+    if len(text) > NOTE_MAX:
+        raise Invalid(_("Ghi chú dài {count} ký tự; tối đa {max}.").format(count=len(text), max=NOTE_MAX))
+    ctx.put(note=text)
+    return None
+
+
+async def finish(ctx: Ctx) -> list[Reply]:
+    household, nhom = await household_to_visit(ctx.session, ctx.data["household_id"])  # households are never deleted
+    day = visit_day(ctx)
+    visit = await record_visit(ctx.session, person_id=ctx.person.id, household=household, visited_on=day,
+                               purpose=VisitPurpose(ctx.data["purpose"]), note=ctx.data.get("note"),
+                               channel=ctx.incoming.channel, now=ctx.now, nhom=nhom)
+    text = _("✅ Đã ghi thăm hộ {name}, {date}.\nMục đích: {purpose}.").format(
+        name=household.head_name, date=format_date(day), purpose=PURPOSE_LABELS[visit.purpose])
+    if visit.note:
+        text += "\n" + _("Ghi chú: {note}").format(note=visit.note)
+    if told := await _record_told(ctx, household.id):
+        text += "\n" + _("📨 Đã ghi nhận: hộ đã được báo câu trả lời {references}.").format(
+            references=", ".join(told))
+    if ctx.data.get("raised"):
+        ctx.put(_next_flow="concern", _next_data={"household_id": household.id, "household_name": household.head_name})
+        return [Reply(text)]
+    text += "\n" + _("(Có thể hoàn tác trong 10 phút.)")
+    return [Reply(text, (Option(f"undo:{visit.id}", _("↩ Hoàn tác")), Option("m:main", _("🏠 Trang chính"))),
+                  columns=2)]
+
+
+async def _record_told(ctx: Ctx, household_id: int) -> list[str]:
+    """The answers the volunteer said were passed on, recorded now that the visit is saved."""
+    told = []
+    for row_id in ctx.data.get("told", []):
+        found = await passing_on.row_with_concern(ctx.session, row_id)
+        if found is None or found[0].household_id != household_id or not passing_on.stands(found[1]):
+            continue
+        if await passing_on.mark_told(ctx.session, found[0], person_id=ctx.person.id, now=ctx.now,
+                                        concern=found[1]):
+            told.append(found[1].reference)
+    return told
+
+
+FLOW = Flow(
+    name="visit", first="household", finish=finish,
+    steps={
+        "household": Step("household", ask_household_step, accept_household_step),
+        "told": Step("told", ask_told, accept_told),
+        "purpose": Step("purpose", ask_purpose, accept_purpose),
+        "raised": Step("raised", ask_raised, accept_raised),
+        "note": Step("note", ask_note, accept_note, free_text=True),
+    },
+)

@@ -1,0 +1,1 @@
+"""Announcements (thông báo): audience, sending, acknowledgement, follow-up, delivery report."""

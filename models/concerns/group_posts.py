@@ -1,0 +1,73 @@
+"""A new concern posted to the groups that follow it up, and what each group may be told.
+
+Every new concern goes to the chi bộ group of its village and to the khối dân vận group of its
+commune, once per concern and group, in the transaction that records it. Who may read the
+household's name (DOMAIN.md, "Sensitive data": each person sees only the households their role
+covers):
+
+- **chi bộ group** (the village's party cell, which leads the team directly and whose secretary is
+  the team leader): it follows up every concern of its own village, so it sees the head of the
+  household's name — never the phone or the address.
+- **khối dân vận group** (commune): its members include the team leaders of every village and the
+  heads of the mass organisations, none of whom covers all the commune's households; it sees the
+  village, never the household.
+- **Khiếu nại, tố cáo**: no group sees the name. The Law on Denunciations (2018, art. 47) requires
+  the denouncer's identity to be kept confidential, and the category does not tell complaints
+  from denunciations.
+
+Phone numbers typed into the description are masked in every group, and where the name is
+hidden, the name written out in the description is hidden too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import ConcernCategory, GroupPurpose
+from models.outbox.enqueue import enqueue_for_groups
+from models.tables import Concern
+
+POSTED_TO = (GroupPurpose.CHI_BO, GroupPurpose.KHOI_DAN_VAN)
+SNIPPET = 160  # characters of the description: two or three lines on a phone
+# Same shape as the log redaction (core/logs.py), which models may not import.
+_PHONE = re.compile(r"(?<![\w])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\w])")
+_SPACES = re.compile(r"\s+")
+
+
+def shows_household(purpose: GroupPurpose, category: ConcernCategory) -> bool:
+    """Whether members of a group of this purpose may read the household's name (rule above)."""
+    return purpose == GroupPurpose.CHI_BO and category != ConcernCategory.COMPLAINT
+
+
+def snippet(description: str, *, hidden_name: str | None = None, limit: int = SNIPPET) -> str:
+    """The description on one line, phones masked, `hidden_name` removed, cut at a word."""
+    text = _SPACES.sub(" ", description).strip()
+    text = _PHONE.sub(lambda m: "***" + m.group(0)[-3:], text)
+    if hidden_name and hidden_name.strip():
+        text = re.sub(re.escape(hidden_name.strip()), "***", text, flags=re.IGNORECASE)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:-") + "…"
+
+
+def unit_for(concern: Concern, purpose: GroupPurpose) -> int:
+    return concern.village_id if purpose == GroupPurpose.CHI_BO else concern.commune_id
+
+
+async def post(session: AsyncSession, concern: Concern, bodies: Mapping[GroupPurpose, dict[str, Any]], *,
+               now: dt.datetime, tz: ZoneInfo) -> int:
+    """Enqueues each body to the groups of its purpose; a second call adds nothing. How many were added."""
+    added = 0
+    for purpose, body in bodies.items():
+        added += await enqueue_for_groups(session, unit_for(concern, purpose), purpose,
+                                          key=f"concern:{concern.id}:new", kind="concern_new", body=body,
+                                          now=now, tz=tz)
+    return added

@@ -1,0 +1,1 @@
+"""Report deadlines: the commune's calendar, who owes which report, the words of the nudges."""

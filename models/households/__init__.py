@@ -1,0 +1,1 @@
+"""Households: importing them, and finding the ones a volunteer looks after."""

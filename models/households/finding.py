@@ -1,0 +1,96 @@
+"""Finding the households a volunteer may log visits to, in the order they most need a visit."""
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.text import fold
+from models.access import Held, covers, covers_bound, scope_params
+from models.tables import Household, OrgUnit
+
+_H = Household.__table__.c
+_UNITS = OrgUnit.__table__
+
+
+class HouseholdPick(NamedTuple):
+    """What the picker shows of a household: read as plain columns, no ORM object per row."""
+
+    id: int
+    head_name: str
+    address: str
+    last_visited_on: dt.date | None
+
+
+def _picks_in_scope(scope: ColumnElement[bool]):  # noqa: ANN202
+    return (select(_H.id, _H.head_name, _H.address, _H.last_visited_on)
+            .join_from(Household.__table__, _UNITS, _UNITS.c.id == _H.nhom_id)
+            .where(_H.active.is_(True), scope))
+
+
+def _need_order(person_id: Any, h: Any = Household) -> tuple[ColumnElement[Any], ...]:
+    # Mine first; among them never visited, then the longest ago; ties by name.
+    # `h`: the mapped class, or the table's columns for a plain (non-ORM) select; `person_id`
+    # an id or a bound parameter.
+    return (case((h.assigned_member_id == person_id, 0), else_=1),
+            case((h.last_visited_on.is_(None), 0), else_=1),
+            h.last_visited_on, h.name_key, h.id)
+
+
+async def page(session: AsyncSession, person_id: int, held: Sequence[Held], offset: int, size: int
+               ) -> tuple[list[HouseholdPick], bool]:
+    """One page of the picker and whether there is a next one."""
+    paths = scope_params(held)
+    rows = (await session.execute(_page_statement(len(paths)), {
+        **paths, "person_id": person_id, "offset": offset, "limit": size + 1})).all()
+    return [HouseholdPick(*row) for row in rows[:size]], len(rows) > size
+
+
+@cache
+def _page_statement(paths: int) -> Select[Any]:
+    # Built once per number of unit paths (people hold one role or two): the picker is on the
+    # path of every visit, and building the select cost more than running it.
+    return (_picks_in_scope(covers_bound(_UNITS.c.path, paths))
+            .order_by(*_need_order(bindparam("person_id"), _H))
+            .offset(bindparam("offset")).limit(bindparam("limit")))
+
+
+async def search(session: AsyncSession, person_id: int, held: Sequence[Held], query: str, limit: int
+                 ) -> list[HouseholdPick]:
+    """Name or address containing every typed word, ignoring diacritics and case ("dong tam")."""
+    words = [w for w in fold(query).split() if w]
+    if not words:
+        return []
+    conditions = [or_(_H.name_key.contains(w, autoescape=True), _H.address_key.contains(w, autoescape=True))
+                  for w in words]
+    rows = (await session.execute(
+        _picks_in_scope(covers(held, _UNITS.c.path)).where(and_(*conditions))
+        .order_by(*_need_order(person_id, _H)).limit(limit)
+    )).all()
+    return [HouseholdPick(*row) for row in rows]
+
+
+async def get_in_scope(session: AsyncSession, held: Sequence[Held], household_id: int) -> Household | None:
+    paths = scope_params(held)
+    return await session.scalar(_get_statement(len(paths)), {**paths, "household_id": household_id})
+
+
+@cache
+def _get_statement(paths: int) -> Select[Any]:
+    return (select(Household).join(OrgUnit, OrgUnit.id == Household.nhom_id)
+            .where(Household.id == bindparam("household_id"), Household.active.is_(True),
+                   covers_bound(OrgUnit.path, paths)))
+
+
+async def assigned(session: AsyncSession, person_id: int, limit: int) -> tuple[Sequence[Household], int]:
+    """The person's assigned households (longest unvisited first) and how many there are."""
+    total = await session.scalar(select(func.count()).select_from(Household).where(
+        Household.assigned_member_id == person_id, Household.active.is_(True)))
+    rows = (await session.scalars(
+        select(Household).where(Household.assigned_member_id == person_id, Household.active.is_(True))
+        .order_by(*_need_order(person_id)).limit(limit)
+    )).all()
+    return rows, total or 0

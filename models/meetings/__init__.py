@@ -1,0 +1,1 @@
+"""Monthly team meetings (họp giao ban): the rule, the occurrences, answers, attendance, minutes."""

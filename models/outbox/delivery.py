@@ -1,0 +1,189 @@
+"""Claiming and recording outbox deliveries: the database half of the sender in `bot/outbox/sender.py`.
+
+The crash trade-off is **at-least-once**. A sender claims rows (status SENDING, claimed_at,
+claimed_by, attempts + 1) and commits *before* it calls the platform, then records the outcome
+in a transaction of its own right after the call. If the process dies
+
+- before the claim is committed, the row is still QUEUED: the next sender sends it;
+- after the claim, before the platform call, the row stays SENDING until its lease runs out;
+  then any sender reclaims and sends it — late by the lease, never lost, never doubled;
+- after the platform accepted, before mark-sent, the same happens: the row is reclaimed after
+  the lease and sent again, so the person sees it twice.
+
+The last window cannot be closed: neither Telegram's nor Zalo's send methods take an
+idempotency key, so exactly-once is impossible, and at-most-once (marking SENT before the
+call) would lose the message instead. What the outbox carries — meeting reminders, report
+deadlines, nudges about unanswered concerns, forwards to leaders — is silent and costly when
+lost and a harmless nuisance when doubled, so we keep every message and accept a rare
+duplicate. Each message is marked on its own, straight after its call, so a crash doubles at
+most the messages in flight. The lease must outlast one delivery (HTTP timeouts, rate-limit
+waits), or a live but slow sender's row could be reclaimed; a row reclaimed more often than the
+sender's attempt budget is failed, not retried, so a message that crashes the sender cannot
+loop forever.
+
+On PostgreSQL due rows are selected `FOR UPDATE SKIP LOCKED`, so several senders drain one
+outbox without claiming a row twice; SQLite ignores the clause and has one writer (one sender).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import Channel, OutboxStatus
+from models.tables import ChatIdentity, ConversationState, OutboxMessage
+
+FAILURES = (OutboxStatus.FAILED, OutboxStatus.SKIPPED)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed row, detached from the session: what one delivery needs."""
+
+    id: int
+    channel: Channel
+    chat_id: str
+    person_id: int | None
+    kind: str
+    payload: dict[str, Any]
+    attempts: int  # including this one
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Failure:
+    id: int
+    status: OutboxStatus
+    kind: str
+    channel: Channel
+    chat_id: str
+    attempts: int
+    reason: str
+    at: dt.datetime | None
+
+
+async def claim_batch(session: AsyncSession, *, now: dt.datetime, worker: str, limit: int,
+                      lease: dt.timedelta, channels: tuple[Channel, ...]) -> list[Claim]:
+    """Due rows (and rows of a crashed sender, claimed longer than `lease` ago), claimed and committed."""
+    due = or_(
+        and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - lease),
+    )
+    ids = list(await session.scalars(
+        select(OutboxMessage.id).where(due, OutboxMessage.channel.in_(channels))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+        .with_for_update(skip_locked=True)))
+    if not ids:
+        await session.commit()
+        return []
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+        .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=worker[:64],
+                attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False))
+    rows = (await session.execute(
+        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.person_id,
+               OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.attempts, OutboxMessage.created_at)
+        .where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id))).all()
+    await session.commit()
+    return [Claim(*row) for row in rows]
+
+
+def _sending(message_id: int) -> Any:
+    return update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING)
+
+
+async def mark_sent(session: AsyncSession, claim: Claim, *, now: dt.datetime, platform_message_id: str | None) -> bool:
+    """Records the delivery (False when another sender already did) and remembers the options offered."""
+    result = await session.execute(
+        _sending(claim.id).values(status=OutboxStatus.SENT, sent_at=now, last_error=None,
+                                  platform_message_id=platform_message_id))
+    options = claim.payload.get("options") or []
+    if result.rowcount and options and claim.person_id is not None:
+        await remember_offered(session, claim.channel, claim.chat_id, options, now)
+    await session.commit()
+    return bool(result.rowcount)
+
+
+async def mark_retry(session: AsyncSession, message_id: int, *, next_attempt_at: dt.datetime,
+                     error: str | None, count_attempt: bool = True) -> bool:
+    """Back in the queue until `next_attempt_at`; a wait the platform asked for costs no attempt."""
+    values: dict[str, Any] = dict(status=OutboxStatus.QUEUED, next_attempt_at=next_attempt_at,
+                                  claimed_at=None, claimed_by=None)
+    if error is not None:
+        values["last_error"] = error[:1000]
+    if not count_attempt:
+        values["attempts"] = OutboxMessage.attempts - 1
+    result = await session.execute(_sending(message_id).values(**values))
+    await session.commit()
+    return bool(result.rowcount)
+
+
+async def mark_failed(session: AsyncSession, message_id: int, *, now: dt.datetime, reason: str) -> bool:
+    """Given up for good; `claimed_at` keeps the time of the last attempt."""
+    result = await session.execute(
+        _sending(message_id).values(status=OutboxStatus.FAILED, last_error=reason[:1000], claimed_at=now))
+    await session.commit()
+    return bool(result.rowcount)
+
+
+async def mark_skipped(session: AsyncSession, claim: Claim, *, now: dt.datetime, reason: str) -> bool:
+    """The platform refuses the chat for good (blocked bot): skipped, and the person marked unreachable."""
+    result = await session.execute(
+        _sending(claim.id).values(status=OutboxStatus.SKIPPED, last_error=reason[:1000], claimed_at=now))
+    if claim.person_id is not None:
+        await session.execute(
+            update(ChatIdentity).where(ChatIdentity.channel == claim.channel, ChatIdentity.chat_id == claim.chat_id,
+                                       ChatIdentity.person_id == claim.person_id,
+                                       ChatIdentity.unreachable_at.is_(None))
+            .values(unreachable_at=now, unreachable_reason=reason[:200]))
+    await session.commit()
+    return bool(result.rowcount)
+
+
+async def remember_offered(session: AsyncSession, channel: Channel, chat_id: str, options: list[list[str]],
+                           now: dt.datetime) -> None:
+    """The message's options become the chat's choices, so "1" typed on Zalo picks the first.
+
+    A chat in the middle of a flow keeps its own choices: the person is answering that flow.
+    """
+    offered = [[str(key), str(label)] for key, label in options]
+    # Locked (PostgreSQL) so a message the person sends meanwhile is not overwritten by a stale copy.
+    state = await session.scalar(
+        select(ConversationState).where(ConversationState.channel == channel, ConversationState.chat_id == chat_id)
+        .with_for_update())
+    if state is None:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await session.execute(insert(ConversationState).values(
+            channel=channel, chat_id=chat_id, data={"_offered": offered}, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["channel", "chat_id"]))
+        return
+    if state.flow and (state.expires_at is None or state.expires_at > now):
+        return
+    # An expired flow would be dropped (with its data) by the next message: drop it now instead.
+    kept = {} if state.flow else dict(state.data or {})
+    state.flow = state.step = None
+    state.expires_at = None
+    state.data = {**kept, "_offered": offered}
+
+
+async def counts(session: AsyncSession) -> dict[OutboxStatus, int]:
+    rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    found = {OutboxStatus(status): number for status, number in rows.all()}
+    return {status: found.get(status, 0) for status in OutboxStatus}
+
+
+async def latest_failures(session: AsyncSession, n: int = 10) -> list[Failure]:
+    rows = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.kind, OutboxMessage.channel,
+               OutboxMessage.chat_id, OutboxMessage.attempts, OutboxMessage.last_error, OutboxMessage.claimed_at)
+        .where(OutboxMessage.status.in_(FAILURES))
+        .order_by(OutboxMessage.claimed_at.desc().nulls_last(), OutboxMessage.id.desc()).limit(n))
+    return [Failure(id, OutboxStatus(status), kind, Channel(channel), chat_id, attempts, error or "", at)
+            for id, status, kind, channel, chat_id, attempts, error, at in rows.all()]

@@ -1,0 +1,1 @@
+"""People and their chat accounts: identities, invites, joining, pausing reminders."""

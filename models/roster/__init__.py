@@ -1,0 +1,1 @@
+"""Roster import: units, people and roles from a commune's spreadsheet."""

@@ -1,0 +1,1 @@
+"""The org-unit tree: provinces, communes, villages, teams and nhóm, and counts per unit."""

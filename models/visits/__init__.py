@@ -1,0 +1,1 @@
+"""Household visits: recording one, and undoing it within the grace period."""

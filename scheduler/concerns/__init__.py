@@ -1,0 +1,1 @@
+"""The concern jobs: overdue nudges and escalation, and the pass-on nudge."""
