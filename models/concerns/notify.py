@@ -104,7 +104,8 @@ async def notify_change(session: AsyncSession, concern: Concern, event: ConcernE
     village = await session.get(OrgUnit, concern.village_id)
     households = await people.volunteers(session, concern)
     names = await people.names(session, {concern.assignee_id} if concern.assignee_id else set())
-    # Answered: each volunteer also gets "✅ Đã báo cho hộ" for the households they owe it (loop helper).
+    # Answered: each volunteer also gets "✅ Đã báo cho hộ" for the households they owe it
+    # (`passing_on.rows_to_tell`).
     to_tell = await passing_on.rows_to_tell(session, concern.id) if event.action == Action.ANSWER else {}
     added = 0
     for person in await people.persons(session, parts):
