@@ -23,7 +23,8 @@ from bot.commands import (
 )
 from bot.commands.common import CommandError
 from core.i18n import _, set_locale, use_locale
-from core.settings import SettingsError, configure_logging, load_settings
+from core.logs import configure_logging
+from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, deadlines_cmd, concerns_cmd,
             outbox_cmd, db_cmd)
@@ -65,7 +66,7 @@ def _main(argv: list[str]) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    configure_logging(settings)
+    configure_logging(settings.log_level, settings.secrets)
     try:
         return asyncio.run(args.func(args, settings)) or 0
     except CommandError as error:  # what the admin typed names nothing usable: say so, change nothing

@@ -1,7 +1,7 @@
 """Translations: Babel catalogs in `locales/`, the current locale in a ContextVar.
 
 Message ids are Vietnamese (the product speaks Vietnamese first); the `en` catalog translates
-them. This module imports nothing else from the project so the flows in `handlers/` may use it.
+them. It lives in `core`, the bottom layer, so models, flows, jobs and channels all use the same one.
 """
 
 from __future__ import annotations

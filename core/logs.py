@@ -1,17 +1,13 @@
-"""Log redaction: bot tokens and phone numbers are personal or secret and never reach the logs."""
+"""Logging, redacted: bot tokens and phone numbers are personal or secret and never reach the logs."""
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
-if TYPE_CHECKING:
-    from core.settings import Settings
+from core.text import mask_phones_in
 
-# Vietnamese mobile and landline numbers, national (0…) or international (+84 / 84…) form,
-# with optional spaces, dots or dashes between digit groups.
-PHONE_PATTERN = re.compile(r"(?<![\w])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\w])")
 # Telegram bot tokens appear inside API URLs logged by HTTP libraries.
 TOKEN_PATTERN = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}")
 
@@ -21,19 +17,15 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
         if secret:
             text = text.replace(secret, "***")
     text = TOKEN_PATTERN.sub("***", text)
-    return PHONE_PATTERN.sub(lambda m: "***" + m.group(0)[-3:], text)
+    return mask_phones_in(text)
 
 
 class RedactingFilter(logging.Filter):
     """Rewrites each record's message with secrets and phone numbers masked."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        values = ()
-        if settings is not None:
-            values = tuple(v for v in (settings.telegram_bot_token, settings.zalo_bot_token,
-                                       settings.telegram_webhook_secret, settings.zalo_webhook_secret) if v)
-        self._secrets = values
+        self._secrets = tuple(s for s in secrets if s)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -42,3 +34,18 @@ class RedactingFilter(logging.Filter):
             record.msg = cleaned
             record.args = None
         return True
+
+
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Plain one-line logs; the redaction filter keeps `secrets`, tokens and phone numbers out of them."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(secrets))
+    handler.set_name("gandan")
+    root = logging.getLogger()
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "gandan"] + [handler]
+    root.setLevel(level)
+    # Migration, per-request and per-update chatter (URLs, update ids) is noise unless someone is debugging.
+    if level != "DEBUG":
+        for name in ("alembic", "aiogram.event", "httpx"):
+            logging.getLogger(name).setLevel(logging.WARNING)

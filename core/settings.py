@@ -7,7 +7,6 @@ never has to read a traceback to find a typo in `.env`.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import re
 from collections.abc import Mapping
@@ -67,6 +66,12 @@ class Settings:
         """WEB_LISTEN as (host, port); the brackets of an IPv6 host are removed."""
         host, port = self.web_listen.rsplit(":", 1)
         return host.strip("[]"), int(port)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The tokens and webhook secrets that are set: values no log line may show."""
+        values = (self.telegram_bot_token, self.zalo_bot_token, self.telegram_webhook_secret, self.zalo_webhook_secret)
+        return tuple(v for v in values if v)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -222,20 +227,3 @@ def load_settings(
         daily_rollup_time=daily_rollup_time,
     )
 
-
-def configure_logging(settings: Settings) -> None:
-    """Plain one-line logs; the redaction filter keeps tokens and phone numbers out of them."""
-    from core.logs import RedactingFilter
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter(settings))
-    handler.set_name("gandan")
-    root = logging.getLogger()
-    root.handlers[:] = [h for h in root.handlers if h.get_name() != "gandan"] + [handler]
-    root.setLevel(settings.log_level)
-    # Migration chatter is noise at every start unless someone is debugging.
-    if settings.log_level != "DEBUG":
-        # Per-request and per-update chatter (URLs, update ids) is noise unless someone is debugging.
-        for name in ("alembic", "aiogram.event", "httpx"):
-            logging.getLogger(name).setLevel(logging.WARNING)

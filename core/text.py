@@ -1,4 +1,4 @@
-"""Search keys: Vietnamese text folded so that "nguyen van a" finds "Nguyễn Văn A"."""
+"""Text as keys and masks: Vietnamese folded ("nguyen van a" finds "Nguyễn Văn A"), phones normalised and masked."""
 
 import re
 
@@ -6,6 +6,9 @@ from unidecode import unidecode
 
 _SPACES = re.compile(r"\s+")
 _PHONE_DIGITS = re.compile(r"\D")
+# Vietnamese mobile and landline numbers, national (0…) or international (+84 / 84…) form,
+# with optional spaces, dots or dashes between digit groups.
+PHONE_PATTERN = re.compile(r"(?<![\w])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\w])")
 
 
 def fold(text: str) -> str:
@@ -26,3 +29,8 @@ def normalize_phone(raw: str) -> str | None:
 def mask_phone(phone: str | None) -> str:
     """What may be shown in logs and audit trails: the last three digits only."""
     return "" if not phone else "*" * (len(phone) - 3) + phone[-3:]
+
+
+def mask_phones_in(text: str) -> str:
+    """Every phone number written in `text` cut to its last three digits, for logs and group posts."""
+    return PHONE_PATTERN.sub(lambda m: "***" + m.group(0)[-3:], text)

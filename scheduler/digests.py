@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.i18n import _, current_locale, use_locale
-from models.digests import audience as digests_audience, media as digests_media
+from models.digests import media
+from models.digests.audience import audience, enqueued_keys
 from models.digests.compute import (
     CommuneDigest,
     VillageDigest,
@@ -72,12 +73,12 @@ async def _commune_round(session: AsyncSession, commune: OrgUnit, period: tuple[
                          now: dt.datetime, tz: ZoneInfo, default_locale: str) -> int:
     start, end = period
     prefix = f"digest:{period_key(start)}:c{commune.id}:"
-    audience = await digests_audience.audience(session, commune)
-    sent = await digests_audience.enqueued_keys(session, prefix)
-    due = {unit for unit, people in audience.people.items() if any(f"{prefix}u{unit}:p{p.id}" not in sent
-                                                                   for p in people)}
-    due |= {unit for unit, groups in audience.groups.items() if any(f"{prefix}u{unit}:g{g.id}" not in sent
-                                                                    for g in groups)}
+    receivers = await audience(session, commune)
+    sent = await enqueued_keys(session, prefix)
+    due = {unit for unit, people in receivers.people.items() if any(f"{prefix}u{unit}:p{p.id}" not in sent
+                                                                    for p in people)}
+    due |= {unit for unit, groups in receivers.groups.items() if any(f"{prefix}u{unit}:g{g.id}" not in sent
+                                                                     for g in groups)}
     if not due:
         return 0
     whole: CommuneDigest | None = None
@@ -92,12 +93,12 @@ async def _commune_round(session: AsyncSession, commune: OrgUnit, period: tuple[
         if digest is None:
             continue
         round_ = _Round(session, digest, f"{prefix}u{unit_id}", now, tz)
-        for person in audience.people.get(unit_id, []):
+        for person in receivers.people.get(unit_id, []):
             if f"{round_.key}:p{person.id}" not in sent:
                 body = await round_.body(person.locale or default_locale, names=True)
                 added += await enqueue_for_person(session, person, key=round_.key, kind="digest", body=body,
                                                   now=now, tz=tz)
-        if any(f"{round_.key}:g{g.id}" not in sent for g in audience.groups.get(unit_id, [])):
+        if any(f"{round_.key}:g{g.id}" not in sent for g in receivers.groups.get(unit_id, [])):
             purpose = GroupPurpose.KHOI_DAN_VAN if unit_id == commune.id else GroupPurpose.CHI_BO
             body = await round_.body(default_locale, names=False)
             added += await enqueue_for_groups(session, unit_id, purpose, key=round_.key, kind="digest", body=body,
@@ -116,11 +117,11 @@ class _Round:
     async def body(self, locale: str, *, names: bool) -> dict:
         with use_locale(locale):
             if isinstance(self.digest, CommuneDigest):
-                text, media = commune_text(self.digest), digests_media.commune_media
+                text, build = commune_text(self.digest), media.commune_media
             else:
-                text, media = village_text(self.digest, self.tz, names=names), digests_media.village_media
+                text, build = village_text(self.digest, self.tz, names=names), media.village_media
             if locale not in self.files:
-                self.files[locale] = await digests_media.store(self.session, media(self.digest), self.now)
+                self.files[locale] = await media.store(self.session, build(self.digest), self.now)
             photo_id, document_id = self.files[locale]
             return payload(text + "\n\n" + _("📎 Bảng số liệu {period} kèm theo.").format(
                 period=period_text(self.digest.start, self.digest.end)),

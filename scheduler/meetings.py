@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.i18n import _, format_date, use_locale
 from models.enums import AttendanceAnswer, GroupPurpose
-from models.meetings import due as meetings_due, occurrences
+from models.meetings import occurrences
+from models.meetings.due import cancelled_ahead, due_reminders, results_due
 from models.outbox.enqueue import enqueue_for_groups, enqueue_for_person, payload
 from models.tables import Meeting, OrgUnit
 
@@ -30,12 +31,12 @@ async def meeting_jobs(sessions: async_sessionmaker[AsyncSession], *, now: dt.da
         for team_id in await occurrences.scheduled_teams(session):
             await occurrences.ensure_occurrences(session, team_id, today, tz=tz)
         added = 0
-        for due in await meetings_due.due_reminders(session, now, tz):
+        for due in await due_reminders(session, now, tz):
             added += await _to_members(session, due.meeting, due.key, due.kind, now, tz, default_locale)
-        for meeting in await meetings_due.cancelled_ahead(session, now):
+        for meeting in await cancelled_ahead(session, now):
             added += await _to_members(session, meeting, f"meeting:{meeting.id}:cancelled", "cancelled", now, tz,
                                        default_locale)
-        for meeting in await meetings_due.results_due(session, now):
+        for meeting in await results_due(session, now):
             added += await _result(session, meeting, now, tz, default_locale)
         await session.commit()
     return added

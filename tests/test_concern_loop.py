@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.text import fold
-from handlers.concerns.passing_on import told_button
 from models.concerns import passing_on, workflow
+from models.concerns.passing_on_texts import told_button
 from models.concerns.record import record_concern
 from models.enums import Channel, CloseReason, ConcernCategory, OutboxStatus, Role, Urgency
 from models.tables import (

@@ -19,7 +19,7 @@ def test_redact_masks_phones_and_tokens():
 def test_filter_rewrites_records_with_arguments(caplog):
     settings = load_settings({"ZALO_BOT_TOKEN": "zalo-secret-token-1234567890"}, env_file=None)
     logger = logging.getLogger("gandan.test")
-    logger.addFilter(RedactingFilter(settings))
+    logger.addFilter(RedactingFilter(settings.secrets))
     with caplog.at_level(logging.INFO, logger="gandan.test"):
         logger.info("calling %s for %s", "https://zalo/botzalo-secret-token-1234567890/sendMessage", "0987654321")
     assert "zalo-secret-token" not in caplog.text and "0987654321" not in caplog.text

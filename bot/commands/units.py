@@ -8,8 +8,8 @@ from bot.app import open_app
 from bot.commands.common import pick_commune
 from core.i18n import _
 from core.settings import Settings
-from models.units import tree as units_tree
 from models.units.counts import unit_counts
+from models.units.tree import descendants
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,8 +23,8 @@ async def units_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings) as app, app.sessions() as session:
         commune = await pick_commune(session, args.commune)
         counts = await unit_counts(session, commune)
-        tree = [commune, *await units_tree.descendants(session, commune)]
-    for unit in tree:
+        units = [commune, *await descendants(session, commune)]
+    for unit in units:
         people, households = counts.get(unit.id, (0, 0))
         indent = "  " * (unit.depth - commune.depth)
         line = _("{indent}{name}  — {people} người").format(indent=indent, name=unit.name, people=people)

@@ -7,45 +7,12 @@ the household's row ("bh:12:34"); pressing it twice records once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from core.i18n import _, format_date
 from handlers.engine.flow import Ctx
 from handlers.engine.outside_flows import action
 from handlers.engine.types import Reply
 from models.concerns import passing_on
-from models.concerns.group_posts import snippet
-from models.concerns.passing_on import PendingAnswer
 from models.tables import Household
-
-DESCRIPTION_SHOWN, ANSWER_SHOWN = 80, 700
-
-
-def told_button(concern_id: int, household_row_id: int) -> tuple[str, str]:
-    """The button's key and label, for any message that asks the volunteer to pass an answer on."""
-    return f"bh:{concern_id}:{household_row_id}", _("✅ Đã báo cho hộ")
-
-
-def told_buttons(concern_id: int, rows: Sequence[tuple[int, str | None]]) -> list[tuple[str, str]]:
-    """One button per household the volunteer owes the answer (`concern_loop.rows_to_tell`),
-    named by household when there are several."""
-    if len(rows) == 1:
-        return [told_button(concern_id, rows[0][0])]
-    buttons = []
-    for row_id, name in rows:
-        key, label = told_button(concern_id, row_id)
-        buttons.append((key, _("✅ Đã báo cho hộ {name}").format(name=name)[:60] if name else label))
-    return buttons
-
-
-def answer_lines(answers: Sequence[PendingAnswer]) -> list[str]:
-    """Reference, what was raised and the answer — what the volunteer needs to say it."""
-    lines = []
-    for item in answers:
-        lines.append(_("• {reference} — {description}").format(
-            reference=item.reference, description=snippet(item.description, limit=DESCRIPTION_SHOWN)))
-        lines.append(_("  Trả lời: {answer}").format(answer=snippet(item.answer_text, limit=ANSWER_SHOWN)))
-    return lines
 
 
 @action("bh")

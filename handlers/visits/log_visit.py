@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 from core.i18n import _, format_date
-from handlers.concerns.passing_on import answer_lines
 from handlers.engine.dates import BadDate, looks_like_date, parse_day
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
 from handlers.engine.matching import has_letters
 from handlers.engine.types import Option, Reply
 from handlers.households.picker import accept_household, ask_household
 from models.concerns import passing_on
+from models.concerns.passing_on_texts import answer_lines
 from models.enums import VisitPurpose
 from models.labels import PURPOSE_LABELS
 from models.visits.record import household_to_visit, record_visit

@@ -112,6 +112,6 @@ async def describe_audience(session: AsyncSession, unit: OrgUnit, audience: Audi
 
 def renderers(announcement: Announcement, unit: OrgUnit, author: str,
               default_locale: str) -> tuple[announcements.Render, announcements.Render]:
-    """The payloads `broadcasts.send` enqueues: to a person in their language, to a group in the default."""
+    """The payloads `announcements.send` enqueues: to a person in their language, to a group in the default."""
     return (lambda locale: for_person(announcement, unit, author, locale or default_locale),
             lambda _locale: for_group(announcement, unit, author, default_locale))

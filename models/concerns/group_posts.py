@@ -29,14 +29,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.text import mask_phones_in
 from models.enums import ConcernCategory, GroupPurpose
 from models.outbox.enqueue import enqueue_for_groups
 from models.tables import Concern
 
 POSTED_TO = (GroupPurpose.CHI_BO, GroupPurpose.KHOI_DAN_VAN)
 SNIPPET = 160  # characters of the description: two or three lines on a phone
-# Same shape as the log redaction (core/logs.py), which models may not import.
-_PHONE = re.compile(r"(?<![\w])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\w])")
 _SPACES = re.compile(r"\s+")
 
 
@@ -48,7 +47,7 @@ def shows_household(purpose: GroupPurpose, category: ConcernCategory) -> bool:
 def snippet(description: str, *, hidden_name: str | None = None, limit: int = SNIPPET) -> str:
     """The description on one line, phones masked, `hidden_name` removed, cut at a word."""
     text = _SPACES.sub(" ", description).strip()
-    text = _PHONE.sub(lambda m: "***" + m.group(0)[-3:], text)
+    text = mask_phones_in(text)
     if hidden_name and hidden_name.strip():
         text = re.sub(re.escape(hidden_name.strip()), "***", text, flags=re.IGNORECASE)
     if len(text) <= limit:

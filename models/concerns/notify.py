@@ -15,17 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import _, format_date, use_locale
-from handlers.concerns.passing_on import told_buttons
-from models.concerns import passing_on, people as concerns_people
+from models.concerns import passing_on, people
+from models.concerns.passing_on_texts import told_buttons
 from models.concerns.texts import LEVEL_LABELS, holder_text
 from models.concerns.workflow import Action
 from models.labels import CATEGORY_LABELS, CLOSE_REASON_LABELS, STATUS_LABELS
 from models.outbox.enqueue import enqueue_for_person, payload
-from models.tables import Concern, ConcernEvent, OrgUnit, Person
+from models.tables import Concern, ConcernEvent, OrgUnit
 
 ASSIGNEE, LEVEL, VOLUNTEER = "assignee", "level", "volunteer"
 
@@ -36,10 +35,10 @@ async def _recipients(session: AsyncSession, concern: Concern, event: ConcernEve
     if event.action in (Action.TAKE_ON, Action.REOPEN, Action.NOTE) and concern.assignee_id:
         parts[concern.assignee_id] = ASSIGNEE
     if event.action == Action.ESCALATE:
-        for person_id in await concerns_people.level_holders(session, concern, concern.level):
+        for person_id in await people.level_holders(session, concern, concern.level):
             parts.setdefault(person_id, LEVEL)
     if event.action != Action.NOTE and (event.from_status != event.to_status or event.action == Action.ESCALATE):
-        for person_id in await concerns_people.volunteers(session, concern):
+        for person_id in await people.volunteers(session, concern):
             parts.setdefault(person_id, VOLUNTEER)
     parts.pop(event.actor_id, None)
     return parts
@@ -103,13 +102,13 @@ async def notify_change(session: AsyncSession, concern: Concern, event: ConcernE
     if not parts:
         return 0
     village = await session.get(OrgUnit, concern.village_id)
-    households = await concerns_people.volunteers(session, concern)
-    names = await concerns_people.names(session, {concern.assignee_id} if concern.assignee_id else set())
-    # Answered: each volunteer also gets "✅ Đã báo cho hộ" for the households they owe it (loop helper).
+    households = await people.volunteers(session, concern)
+    names = await people.names(session, {concern.assignee_id} if concern.assignee_id else set())
+    # Answered: each volunteer also gets "✅ Đã báo cho hộ" for the households they owe it
+    # (`passing_on.rows_to_tell`).
     to_tell = await passing_on.rows_to_tell(session, concern.id) if event.action == Action.ANSWER else {}
-    people = (await session.scalars(select(Person).where(Person.id.in_(parts)).order_by(Person.id))).all()
     added = 0
-    for person in people:
+    for person in await people.persons(session, parts):
         part = parts[person.id]
         with use_locale(person.locale or default_locale):
             holder = holder_text(concern, names.get(concern.assignee_id))

@@ -80,7 +80,7 @@ async def household_for_visit(session: AsyncSession, held: Sequence[Held], house
 
 @cache
 def _visit_statement(paths: int) -> Select[Any]:
-    # `households.get_in_scope` with the EXISTS folded in; built once per number of unit paths.
+    # `households.finding.get_in_scope` with the EXISTS folded in; built once per number of unit paths.
     waiting = (select(ConcernHousehold.id).join(Concern, Concern.id == ConcernHousehold.concern_id)
                .where(ConcernHousehold.household_id == Household.id, ConcernHousehold.told_at.is_(None),
                       answer_stands())
@@ -173,7 +173,7 @@ async def mark_told(session: AsyncSession, row: ConcernHousehold, *, person_id: 
 async def may_record_told(session: AsyncSession, person_id: int, row: ConcernHousehold, concern: Concern,
                           held: Sequence[Held]) -> bool:
     """The row's volunteer, or anyone with a hand in the concern: a leader whose roles cover its
-    village (`concern_workflow.access`, whatever level it is at now) or the person handling it.
+    village (`workflow.access`, whatever level it is at now) or the person handling it.
     The volunteer of another household of the same concern may not."""
     if row.reporter_id == person_id:
         return True

@@ -3,7 +3,7 @@ each level, and whom it may be given to."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,3 +90,11 @@ async def names(session: AsyncSession, person_ids: set[int]) -> dict[int, str]:
         return {}
     rows = await session.execute(select(Person.id, Person.full_name).where(Person.id.in_(person_ids)))
     return {person_id: name for person_id, name in rows.all()}
+
+
+async def persons(session: AsyncSession, person_ids: Iterable[int]) -> list[Person]:
+    """The people themselves, by id in id order, for messages written in each one's language."""
+    ids = set(person_ids)
+    if not ids:
+        return []
+    return list(await session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,10 +18,20 @@ from core.text import fold
 from models.roster.rows import ErrorList, ImportReport
 from models.tables import OrgUnit, Person
 
-if TYPE_CHECKING:
-    from models.roster.importer import RosterEntry
-
 FileKey = tuple[str, str]  # ("phone", "09…") or ("name", folded name)
+
+
+class NamedRow(Protocol):
+    """What matching needs of a checked roster row: where it is, and whom it names."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def phone(self) -> str | None: ...
 
 
 @dataclass
@@ -40,7 +50,7 @@ class RosterPeople:
         self.name_phone = name_phone  # folded name → the one phone the file gives that name
         self.by_key: dict[FileKey, FilePerson] = {}
 
-    def key_of(self, entry: RosterEntry) -> FileKey:
+    def key_of(self, entry: NamedRow) -> FileKey:
         """A row without a phone is the person another row gives a phone under the same name."""
         phone = entry.phone or self.name_phone.get(fold(entry.name))
         return ("phone", phone) if phone else ("name", fold(entry.name))
@@ -69,7 +79,7 @@ class RosterPeople:
 
 
 async def resolve_people(
-    session: AsyncSession, commune: OrgUnit, entries: Sequence[RosterEntry], errors: ErrorList
+    session: AsyncSession, commune: OrgUnit, entries: Sequence[NamedRow], errors: ErrorList
 ) -> RosterPeople:
     phone_name: dict[str, str] = {}
     name_phone: dict[str, str] = {}

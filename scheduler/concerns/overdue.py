@@ -9,7 +9,7 @@ once:
   assigned, under `concern:{id}:overdue:{level}`, while the concern is within its grace period at
   the level where it fell due. One that reaches a level already overdue is not nudged there: the
   escalation's own notice (`models.concerns.notify`) tells that level.
-- Past the grace period the concern goes up one level (`concern_workflow.escalate`, by nobody),
+- Past the grace period the concern goes up one level (`workflow.escalate`, by nobody),
   which restarts the grace period; at the commune it stays and keeps being listed.
 - The weekly list is due from Monday 08:00 local time (or the first run after), keyed by commune
   and ISO week. It lists the concerns that were overdue at that moment and are still open, so a
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.i18n import _, current_locale, format_date, use_locale
-from models.concerns import overdue as concerns_overdue, workflow
+from models.concerns import overdue, workflow
 from models.concerns.group_posts import snippet
 from models.concerns.notify import notify_change
 from models.concerns.overdue import NEXT_LEVEL, Listed, Overdue
@@ -51,11 +51,11 @@ async def concern_overdue_jobs(sessions: async_sessionmaker[AsyncSession], *, no
 
 
 async def _follow_up(session: AsyncSession, now: dt.datetime, tz: ZoneInfo) -> int:
-    overdue = await concerns_overdue.open_overdue(session, now)
-    rising = [o for o in overdue if o.concern.level in NEXT_LEVEL
-              and concerns_overdue.grace_ends(o.concern, o.limits) <= now]
-    waiting = [o for o in overdue if concerns_overdue.grace_ends(o.concern, o.limits) > now
-               and concerns_overdue.needs_nudge(o.concern)]
+    late = await overdue.open_overdue(session, now)
+    rising = [o for o in late if o.concern.level in NEXT_LEVEL
+              and overdue.grace_ends(o.concern, o.limits) <= now]
+    waiting = [o for o in late if overdue.grace_ends(o.concern, o.limits) > now
+               and overdue.needs_nudge(o.concern)]
     added = await _nudges(session, waiting, now, tz)
     for item in rising:
         note = _("Đã quá hạn {days} ngày ở {level} mà chưa có trả lời.").format(
@@ -69,12 +69,12 @@ async def _follow_up(session: AsyncSession, now: dt.datetime, tz: ZoneInfo) -> i
 
 async def _nudges(session: AsyncSession, items: list[Overdue], now: dt.datetime, tz: ZoneInfo) -> int:
     """One nudge per concern and level; what is already in the outbox is skipped in one query."""
-    people = await concerns_overdue.responsible(session, [o.concern for o in items])
-    keys = {f"{concerns_overdue.nudge_key(o.concern)}:p{p.id}" for o in items for p in people[o.concern.id]}
-    done = await concerns_overdue.queued(session, keys)
+    people = await overdue.responsible(session, [o.concern for o in items])
+    keys = {f"{overdue.nudge_key(o.concern)}:p{p.id}" for o in items for p in people[o.concern.id]}
+    done = await overdue.queued(session, keys)
     added = 0
     for item in items:
-        key = concerns_overdue.nudge_key(item.concern)
+        key = overdue.nudge_key(item.concern)
         owed = [p.id for p in people[item.concern.id] if f"{key}:p{p.id}" not in done]
         if owed:
             added += len(await enqueue_for_people(session, owed, key=key, kind="concern_overdue",
@@ -90,7 +90,7 @@ def _nudge_body(item: Overdue, tz: ZoneInfo, locale: str | None) -> dict[str, An
                  _("Hạn trả lời: {due}").format(due=format_date(concern.due_at.astimezone(tz).date())),
                  snippet(concern.description, limit=SNIPPET)]
         if concern.level in NEXT_LEVEL:
-            up = concerns_overdue.grace_ends(concern, item.limits).astimezone(tz).date()
+            up = overdue.grace_ends(concern, item.limits).astimezone(tz).date()
             lines.append(_("Nếu đến {date} vẫn chưa trả lời, ý kiến sẽ tự động chuyển lên {level}.").format(
                 date=format_date(up), level=LEVEL_LABELS[NEXT_LEVEL[concern.level]]))
         lines.append(_("Hãy trả lời hoặc ghi hướng xử lý: /pa {reference}").format(reference=concern.reference))
@@ -105,13 +105,13 @@ async def _weekly(session: AsyncSession, now: dt.datetime, tz: ZoneInfo) -> int:
         return 0
     year, week, _day = monday.isocalendar()
     label = f"{year}-W{week:02d}"
-    sent = await concerns_overdue.weeks_sent(session, label)
-    lists = await concerns_overdue.weekly_lists(session, since.astimezone(dt.UTC), skip=sent)
+    sent = await overdue.weeks_sent(session, label)
+    lists = await overdue.weekly_lists(session, since.astimezone(dt.UTC), skip=sent)
     added = 0
     for commune_id, items in lists.items():
         body = payload(weekly_text(items, week, year, local.date(), tz))
         added += await enqueue_for_groups(session, commune_id, GroupPurpose.KHOI_DAN_VAN,
-                                          key=concerns_overdue.week_key(label, commune_id), kind="concern_overdue_week",
+                                          key=overdue.week_key(label, commune_id), kind="concern_overdue_week",
                                           body=body, now=now, tz=tz)
     return added
 

@@ -17,15 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.i18n import _, use_locale
-from handlers.concerns.passing_on import answer_lines, told_button
-from models.concerns import passing_on
-from models.concerns.passing_on import PendingAnswer
+from core.i18n import use_locale
+from models.concerns import passing_on, people
+from models.concerns.passing_on_texts import nudge_text, told_button
 from models.outbox.enqueue import enqueue_for_person, payload
-from models.tables import Person
 
 CATCH_UP = dt.timedelta(days=30)
 
@@ -37,11 +34,10 @@ async def concern_followups(sessions: async_sessionmaker[AsyncSession], *, now: 
         rows = await passing_on.answers_not_passed(session, now, since=now - CATCH_UP)
         if not rows:
             return 0
-        people = {p.id: p for p in await session.scalars(
-            select(Person).where(Person.id.in_({r.reporter_id for r in rows})))}
+        reporters = {p.id: p for p in await people.persons(session, {r.reporter_id for r in rows})}
         added = 0
         for row in rows:
-            person = people[row.reporter_id]
+            person = reporters[row.reporter_id]
             with use_locale(person.locale):
                 body = payload(nudge_text(row, now), [told_button(row.concern_id, row.row_id)])
             key = f"{passing_on.nudge_key(row.concern_id, row.row_id)}{int(row.answered_at.timestamp())}:d7"
@@ -50,15 +46,3 @@ async def concern_followups(sessions: async_sessionmaker[AsyncSession], *, now: 
         await session.commit()
     return added
 
-
-def nudge_text(row: PendingAnswer, now: dt.datetime) -> str:
-    days = (now - row.answered_at).days
-    if row.household_name is not None:
-        head = _("⏰ Câu trả lời cho hộ {name} chưa được chuyển ({days} ngày từ khi có trả lời):").format(
-            name=row.household_name, days=days)
-        tail = _("Báo cho hộ xong (gặp hoặc gọi điện), bấm “✅ Đã báo cho hộ”. Lần ghi thăm hộ tới, bot cũng hỏi lại.")
-    else:
-        head = _("⏰ Câu trả lời cho ý kiến {reference} chưa được báo lại cho người nêu ({days} ngày):").format(
-            reference=row.reference, days=days)
-        tail = _("Báo cho người nêu xong (gặp hoặc gọi điện), bấm “✅ Đã báo cho hộ”.")
-    return "\n".join([head, *answer_lines([row]), "", tail])
