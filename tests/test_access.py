@@ -8,9 +8,11 @@ right granted where the table says no is a leak, one refused where it says yes i
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,11 +23,10 @@ from handlers.engine.flow import Ctx
 from handlers.engine.types import Incoming
 from handlers.menu.main import main_menu
 from models import access, groups
-from models.broadcasts.audience import author_scopes
+from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
 from models.conversations import ChatState
 from models.deadlines import calendar
-from models.digests import audience as digests
 from models.enums import (
     ROLE_UNIT_KIND,
     Channel,
@@ -137,70 +138,93 @@ async def build(session: AsyncSession) -> Place:
     return Place(session, units, people, households, concerns)
 
 
-# --- each action asked of the operation that decides it -------------------------------------------------
+# --- each action asked of the operation that decides it, and of the policy --------------------------------
 
-Check = Callable[[Place, Person, list[access.Held], str], Awaitable[bool]]
-
-
-async def _household(place: Place, person: Person, held: list[access.Held], target: str) -> bool:
-    if target not in place.households:
-        return False
-    return await finding.get_in_scope(place.session, held, place.households[target].id) is not None
+Check = Callable[[Place, Person, list[access.Held], OrgUnit], Awaitable[bool]]
+Rule = Callable[[list[access.Held], OrgUnit], bool]
 
 
-def _concern(level: ConcernLevel, what: str) -> Check:
-    async def check(place: Place, person: Person, held: list[access.Held], target: str) -> bool:
-        if target not in VILLAGES:
-            return False
-        rights = await workflow.access(place.session, person.id, place.concerns[(target, level)], held)
+def _kinds(*kinds: UnitKind) -> Callable[[Check], Check]:
+    """Targets of other kinds are refused without asking (a household lives in a nhóm, a concern in a village)."""
+    def wrap(check: Check) -> Check:
+        async def checked(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+            return unit.kind in kinds and await check(place, person, held, unit)
+        return checked
+    return wrap
+
+
+def _only(rule: Rule, *kinds: UnitKind) -> Rule:
+    return lambda held, unit: unit.kind in kinds and rule(held, unit)
+
+
+@_kinds(UnitKind.NHOM)
+async def _household(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    household = next(h for h in place.households.values() if h.nhom_id == unit.id)
+    return await finding.get_in_scope(place.session, held, household.id) is not None
+
+
+def _concern(level: ConcernLevel, what: str) -> tuple[Check, Rule]:
+    def read(rights: access.ConcernAccess, concern_available: bool = True) -> bool:
         if what == "sees":
             return rights.sees
         if what == "acts":
-            return rights.holds and bool(workflow.available(rights, place.concerns[(target, level)]))
+            return rights.holds and concern_available
         category = ConcernCategory.COMPLAINT if what == "complainant" else ConcernCategory.INFRASTRUCTURE
         return rights.names_household(category)
-    return check
+
+    @_kinds(UnitKind.VILLAGE)
+    async def check(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+        concern = next(c for (v, lv), c in place.concerns.items() if lv == level and c.village_id == unit.id)
+        rights = await workflow.access(place.session, person.id, concern, held)
+        return read(rights, bool(workflow.available(rights, concern)))
+
+    def rule(held: list[access.Held], unit: OrgUnit) -> bool:
+        return read(access.concern_access(held, unit, level, reporter=False, assignee=False))
+    return check, _only(rule, UnitKind.VILLAGE)
 
 
-async def _digest(place: Place, person: Person, held: list[access.Held], target: str) -> bool:
-    unit = place.units[target]
+@_kinds(UnitKind.VILLAGE, UnitKind.COMMUNE)
+async def _digest(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As /tonghop asks: a village by name, or the person's own units without one.
     if unit.kind == UnitKind.VILLAGE:
-        return digests.covers_village(held, unit)
-    if unit.kind == UnitKind.COMMUNE:
-        return (UnitKind.COMMUNE, unit.id) in digests.own_units(held)
-    return False
+        return access.covers_village(held, unit)
+    return (UnitKind.COMMUNE, unit.id) in access.own_units(held)
 
 
-async def _broadcast(place: Place, person: Person, held: list[access.Held], target: str) -> bool:
-    return place.units[target].id in {unit.id for unit in author_scopes(held)}
+async def _broadcast(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    try:
+        return (await scope_for(place.session, person.id, unit.id)).id == unit.id
+    except NotAllowed:
+        return False
 
 
-def _bind(purpose: GroupPurpose) -> Check:
-    async def check(place: Place, person: Person, held: list[access.Held], target: str) -> bool:
-        allowed = {(unit.id, p) for unit, p in await groups.candidates(place.session, held)}
-        return (place.units[target].id, purpose) in allowed
-    return check
+def _bind(purpose: GroupPurpose) -> tuple[Check, Rule]:
+    async def check(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+        allowed = {(u.id, p) for u, p in await groups.candidates(place.session, held)}
+        return (unit.id, purpose) in allowed
+    return check, lambda held, unit: access.may_bind(held, unit, purpose)
 
 
-async def _meetings(place: Place, person: Person, held: list[access.Held], target: str) -> bool:
-    return place.units[target].id in {t.id for t in await occurrences.led_teams(place.session, person.id)}
+@_kinds(UnitKind.TEAM)
+async def _meetings(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    return unit.id in {t.id for t in await occurrences.led_teams(place.session, person.id)}
 
 
-async def _report(place: Place, person: Person, held: list[access.Held], target: str) -> bool:
-    return await calendar.is_responsible(place.session, person.id, place.units[target])
+async def _report(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    return await calendar.is_responsible(place.session, person.id, unit)
 
 
-CHECKS: dict[str, Check] = {
-    "see household": _household,
+CHECKS: dict[str, tuple[Check, Rule]] = {
+    "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
     **{f"act on concern at {level}": _concern(level, "acts") for level in ConcernLevel},
     "name the household": _concern(ConcernLevel.TEAM, "household"),
     "name a complainant": _concern(ConcernLevel.TEAM, "complainant"),
-    "see digest": _digest,
-    "broadcast": _broadcast,
+    "see digest": (_digest, access.may_see_digest),
+    "broadcast": (_broadcast, access.may_broadcast),
     **{f"bind {purpose} group": _bind(purpose) for purpose in GroupPurpose},
-    "set meetings": _meetings,
-    "mark report submitted": _report,
+    "set meetings": (_meetings, _only(access.may_set_meetings, UnitKind.TEAM)),
+    "mark report submitted": (_report, access.may_mark_submitted),
 }
 
 
@@ -213,11 +237,13 @@ async def _walk(place: Place, role: Role) -> list[str]:
     person = place.people[role]
     held = list(await access.roles(place.session, person.id))
     wrong = []
-    for action, check in CHECKS.items():
+    for action, (check, rule) in CHECKS.items():
         for target in UNITS:
-            expected = role in EXPECTED[action].get(target, set())
-            if await check(place, person, held, target) != expected:
-                wrong.append(f"{role.value} {action} {target}: {'missing' if expected else 'leak'}")
+            unit, expected = place.units[target], role in EXPECTED[action].get(target, set())
+            for asked, answer in (("operation", await check(place, person, held, unit)),
+                                  ("access", rule(held, unit))):
+                if answer != expected:
+                    wrong.append(f"{role.value} {action} {target} ({asked}): {'missing' if expected else 'leak'}")
     return wrong
 
 
@@ -233,5 +259,44 @@ async def test_menu_entries_by_role(session, role):
     person = place.people[role]
     ctx = Ctx(session=session, incoming=Incoming(Channel.TERMINAL, "x", "x"), now=NOW, tz=TZ,
               state=ChatState(channel=Channel.TERMINAL, chat_id="x"), person=person)
-    shown = {option.key for option in (await main_menu(ctx)).options}
-    assert shown == {entry for entry, roles in EXPECTED_MENU.items() if role in roles}
+    shown = [option.key for option in (await main_menu(ctx)).options]
+    held = await access.roles(session, person.id)
+    assert shown == access.menu_entries(held)
+    assert set(shown) == {entry for entry, roles in EXPECTED_MENU.items() if role in roles}
+
+
+# --- no role set outside the policy ----------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# Not rights: the enum with the kind each role is held at and the roster's spellings, the labels, the demo.
+NOT_RIGHTS = {"models/enums.py", "models/labels.py", "models/demo.py"}
+
+
+def _role_literals(tree_: ast.AST) -> list[int]:
+    """Lines of set, tuple, list or dict literals holding a `Role.X` (a role set in disguise)."""
+    def is_role(node: ast.AST | None) -> bool:
+        return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Role"
+
+    lines = []
+    for node in ast.walk(tree_):
+        if isinstance(node, ast.Set | ast.Tuple | ast.List) and any(is_role(e) for e in node.elts):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Dict) and any(is_role(n) for n in (*node.keys, *node.values)):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_role_sets_are_defined_only_in_models_access():
+    found = []
+    for package in ("bot", "core", "handlers", "models", "reports", "scheduler"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            if name.startswith("models/access/") or name in NOT_RIGHTS:
+                continue
+            found += [f"{name}:{line}" for line in _role_literals(ast.parse(path.read_text(encoding="utf-8")))]
+    assert found == [], "role sets belong in models/access (roles.py): " + ", ".join(found)
+
+
+def test_the_scan_sees_a_role_set():
+    assert _role_literals(ast.parse("X = frozenset({Role.MEMBER})\nif r in (Role.ADMIN, Role.MEMBER): pass\n"
+                                    "Y = {Role.ADMIN: 1}")) == [1, 2, 3]
