@@ -1,4 +1,4 @@
-"""Group chats bound to units: which bindings a person's roles allow, and binding itself."""
+"""Group chats bound to units: the bindings a person's roles allow, listed, and binding itself."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
-from models.access import COMMUNE_ROLES, Held
-from models.enums import Channel, GroupPurpose, Role, UnitKind
+from models import access, audit
+from models.access import Held
+from models.enums import Channel, GroupPurpose
 from models.tables import ChatGroup, OrgUnit
 from models.units import tree
 
@@ -16,31 +16,23 @@ Candidate = tuple[OrgUnit, GroupPurpose]
 
 
 async def candidates(session: AsyncSession, held: Sequence[Held]) -> list[Candidate]:
-    """(unit, purpose) pairs the person may bind a group to, leaders' own units first."""
+    """(unit, purpose) pairs the person may bind a group to (`access.BINDINGS`), leaders' own units first."""
     found: dict[tuple[int, GroupPurpose], Candidate] = {}
 
     def add(unit: OrgUnit, purpose: GroupPurpose) -> None:
         found.setdefault((unit.id, purpose), (unit, purpose))
 
     for h in held:
-        unit = h.unit
-        if h.role == Role.GROUP_LEADER and unit.kind == UnitKind.NHOM:
-            add(unit, GroupPurpose.NHOM)
-        elif h.role in (Role.TEAM_LEADER, Role.TEAM_DEPUTY) and unit.kind == UnitKind.TEAM:
-            village = await session.get(OrgUnit, unit.parent_id)
-            if village is not None:
-                add(village, GroupPurpose.CHI_BO)
-            add(unit, GroupPurpose.TEAM)
-            for nhom in await tree.children(session, unit, UnitKind.NHOM):
-                add(nhom, GroupPurpose.NHOM)
-        elif h.role == Role.CHI_BO_SECRETARY and unit.kind == UnitKind.VILLAGE:
-            add(unit, GroupPurpose.CHI_BO)
-            for team in await tree.children(session, unit, UnitKind.TEAM):
-                add(team, GroupPurpose.TEAM)
-        elif h.role in COMMUNE_ROLES and unit.kind == UnitKind.COMMUNE:
-            add(unit, GroupPurpose.KHOI_DAN_VAN)
-            for village in await tree.children(session, unit, UnitKind.VILLAGE):
-                add(village, GroupPurpose.CHI_BO)
+        for where, purpose in access.binding_reach(h):
+            if where == "self":
+                add(h.unit, purpose)
+            elif where == "parent":
+                parent = await session.get(OrgUnit, h.unit.parent_id) if h.unit.parent_id else None
+                if parent is not None:
+                    add(parent, purpose)
+            else:
+                for child in await tree.children(session, h.unit, where):
+                    add(child, purpose)
     return list(found.values())
 
 

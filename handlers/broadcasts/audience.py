@@ -14,6 +14,7 @@ from core.i18n import _
 from core.text import fold
 from handlers.engine.flow import Answer, Ctx, Invalid, Prompt, Stay, Step
 from handlers.engine.types import Option
+from models import access
 from models.broadcasts import audience as audiences
 from models.broadcasts.audience import Audience
 from models.enums import Role, UnitKind
@@ -145,7 +146,7 @@ async def ask_roles(ctx: Ctx) -> Prompt:
     unit = await _unit(ctx)
     picked = set(ctx.data.get("picked_roles") or [])
     options = [Option(f"br:{role.value}", ("☑ " if role.value in picked else "☐ ") + str(ROLE_LABELS[role]))
-               for role in audiences.audience_roles(unit)]
+               for role in access.audience_roles(unit)]
     options.append(Option("brd", _("✔ Xong — đã chọn {count} vai trò").format(count=len(picked))))
     return Prompt(_("Chọn các vai trò nhận thông báo — {unit}. Bấm để chọn hoặc bỏ chọn (gõ nhiều số cùng lúc "
                     "để chọn nhiều), xong bấm “✔ Xong”.").format(unit=unit.name), tuple(options), columns=2)
@@ -161,7 +162,7 @@ async def accept_roles(ctx: Ctx, answer: Answer) -> str:
     if key != "brd":
         raise Invalid(_("Hãy chọn vai trò trong danh sách, rồi bấm “✔ Xong”."))
     ticked = set(ctx.data.get("picked_roles") or [])
-    picked = [r.value for r in audiences.audience_roles(await _unit(ctx)) if r.value in ticked]
+    picked = [r.value for r in access.audience_roles(await _unit(ctx)) if r.value in ticked]
     if not picked:
         raise Invalid(_("Chưa chọn vai trò nào."))
     await require_someone(ctx, Audience("roles", roles=tuple(Role(r) for r in picked)))

@@ -18,9 +18,10 @@ from handlers.engine.matching import has_letters
 from handlers.engine.outside_flows import command
 from handlers.engine.types import Option, Reply
 from handlers.meetings.input import parse_future_day, parse_time
+from models.access import author_scopes
 from models.broadcasts import announcements, texts
 from models.broadcasts.announcements import TEXT_MAX
-from models.broadcasts.audience import NotAllowed, author_scopes, count_recipients, groups_in
+from models.broadcasts.audience import NotAllowed, count_recipients, groups_in
 from models.enums import Channel, UnitKind
 from models.meetings.calendar import local_moment
 from models.outbox.enqueue import outside_quiet_hours

@@ -22,8 +22,7 @@ CATEGORIES, STATUSES = list(ConcernCategory), list(ConcernStatus)
 
 
 async def start(ctx: Ctx) -> str:
-    held = await ctx.roles()
-    if not (access.is_leader(held) or access.is_commune_role(held)):
+    if not access.leads(await ctx.roles()):
         raise Invalid(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))
     ctx.put(page=0)
     return "list"

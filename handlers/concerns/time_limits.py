@@ -38,8 +38,7 @@ def rule_lines(rules: dict[time_limits.Key, Limits]) -> list[str]:
 
 
 async def _commune(ctx: Ctx) -> OrgUnit | None:
-    held = await ctx.roles()
-    return next((h.unit for h in held if h.role in access.COMMUNE_ROLES), None)
+    return access.commune_office(await ctx.roles())
 
 
 async def start(ctx: Ctx) -> str:

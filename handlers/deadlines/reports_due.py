@@ -69,7 +69,7 @@ async def _commune_lines(ctx: Ctx, commune: OrgUnit, rows: list[ReportDeadline],
 
 async def start(ctx: Ctx) -> str | None:
     held = await ctx.roles()
-    if not (access.is_leader(held) or access.is_commune_role(held)):
+    if not access.leads(held):
         raise Invalid(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))
     commune = await _commune(ctx)
     if commune is None:
@@ -77,7 +77,7 @@ async def start(ctx: Ctx) -> str | None:
     rows = list(await calendar.deadlines(ctx.session, commune))
     late = await calendar.overdue(ctx.session, commune, ctx.today, ctx.tz)
     lines, marks = [_("🗓 Hạn báo cáo")], []
-    if access.is_commune_role(held):
+    if access.commune_office(held) is not None:
         lines += ["", *await _commune_lines(ctx, commune, rows, late)]
     for unit in await calendar.responsible_units(ctx.session, ctx.person.id):
         if any(d.level == unit.kind for d in rows):

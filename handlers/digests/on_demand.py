@@ -12,6 +12,7 @@ from core.i18n import _, __
 from handlers.engine.flow import Ctx
 from handlers.engine.outside_flows import command
 from handlers.engine.types import Reply
+from models import access
 from models.access import Held
 from models.digests import audience, media as digests_media
 from models.digests.compute import (
@@ -35,12 +36,12 @@ REFUSED = __("Tổng hợp tháng dành cho tổ trưởng, tổ phó, bí thư 
 async def _targets(ctx: Ctx, held: list[Held], commune: OrgUnit, arg: str) -> list[OrgUnit] | str:
     """The units to show, or why not."""
     if not arg:
-        found = [await ctx.session.get(OrgUnit, unit_id) for _kind, unit_id in audience.own_units(held)]
+        found = [await ctx.session.get(OrgUnit, unit_id) for _kind, unit_id in access.own_units(held)]
         return [unit for unit in found if unit is not None and unit.path.startswith(commune.path)]
     matches = await tree.find_units(ctx.session, arg, within=commune, kinds=[UnitKind.VILLAGE])
     if not matches:
         return _("Không tìm thấy thôn, tổ dân phố nào tên “{name}”.").format(name=arg)
-    allowed = [village for village in matches if audience.covers_village(held, village)]
+    allowed = [village for village in matches if access.covers_village(held, village)]
     if not allowed:
         return _("Bạn chỉ xem được tổng hợp của đơn vị mình phụ trách.")
     return allowed[:3]
@@ -63,7 +64,7 @@ async def _send_media(ctx: Ctx, media: digests_media.Media, unit: OrgUnit, title
 @command("tonghop", "digest")
 async def on_demand(ctx: Ctx, arg: str) -> list[Reply]:
     held = list(await ctx.roles())
-    commune_id = audience.commune_of(held)
+    commune_id = access.commune_of(held)
     if commune_id is None:
         return [Reply(str(REFUSED))]
     commune = await ctx.session.get(OrgUnit, commune_id)

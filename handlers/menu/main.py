@@ -1,4 +1,4 @@
-"""The main menu by role, and what each entry does."""
+"""The main menu (its entries by role come from `models.access.menu_entries`), and what each entry does."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from handlers.engine.types import Option, Reply
 from handlers.meetings import leader
 from handlers.menu import mute, overview
 from models import access
-from models.broadcasts import audience
-from models.digests import audience as digests_audience
 from models.visits.record import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
@@ -24,28 +22,24 @@ LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (han
 
 
 async def main_menu(ctx: Ctx) -> Prompt:
-    held = await ctx.roles()
-    options = [
-        Option("m:visit", _("📝 Ghi thăm hộ")),
-        Option("m:concern", _("📣 Ghi ý kiến, kiến nghị")),
-        Option("m:households", _("🏠 Hộ tôi phụ trách")),
-        Option("m:reports", _("📋 Báo cáo của tôi")),
-        Option("m:meetings", _("📅 Lịch họp")),
-    ]
-    if access.is_leader(held) or access.is_commune_role(held):
-        options.append(Option("m:open", _("📂 Ý kiến đang mở")))
-        options.append(Option("m:unreachable", _("📵 Chưa liên lạc được")))
-        options.append(Option("m:deadlines", _("🗓 Hạn báo cáo")))
-    if access.is_commune_role(held):
-        options.append(Option("m:cr", _("⏱ Thời hạn xử lý ý kiến")))
-    if digests_audience.may_see_digests(held):
-        options.append(Option("m:digest", _("📊 Tổng hợp tháng")))
-    if audience.author_scopes(held):
-        options.append(Option("m:bcast", _("📢 Gửi thông báo")))
-        options.append(Option("m:bcasts", _("📬 Thông báo đã gửi")))
-    options.append(Option("m:mute", mute.menu_label(ctx)))
-    options.append(Option("m:lang", _("🌐 Ngôn ngữ")))
-    return Prompt(_("Chọn việc cần làm:"), tuple(options), columns=2)
+    labels = {
+        "m:visit": _("📝 Ghi thăm hộ"),
+        "m:concern": _("📣 Ghi ý kiến, kiến nghị"),
+        "m:households": _("🏠 Hộ tôi phụ trách"),
+        "m:reports": _("📋 Báo cáo của tôi"),
+        "m:meetings": _("📅 Lịch họp"),
+        "m:open": _("📂 Ý kiến đang mở"),
+        "m:unreachable": _("📵 Chưa liên lạc được"),
+        "m:deadlines": _("🗓 Hạn báo cáo"),
+        "m:cr": _("⏱ Thời hạn xử lý ý kiến"),
+        "m:digest": _("📊 Tổng hợp tháng"),
+        "m:bcast": _("📢 Gửi thông báo"),
+        "m:bcasts": _("📬 Thông báo đã gửi"),
+        "m:mute": mute.menu_label(ctx),
+        "m:lang": _("🌐 Ngôn ngữ"),
+    }
+    options = tuple(Option(key, labels[key]) for key in access.menu_entries(await ctx.roles()))
+    return Prompt(_("Chọn việc cần làm:"), options, columns=2)
 
 
 def help_text() -> str:
@@ -73,8 +67,7 @@ async def act(ctx: Ctx, key: str) -> str | list[Reply]:
         return "meeting_admin"  # leaders manage the meetings; members see the schedule
     if key in VIEW_ENTRIES:
         if key in LEADER_ONLY:
-            held = await ctx.roles()
-            if not (access.is_leader(held) or access.is_commune_role(held)):
+            if key not in access.menu_entries(await ctx.roles()):
                 return [Reply(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))]
         return await VIEW_ENTRIES[key](ctx)
     if key.startswith("undo:") and key[5:].isdigit():

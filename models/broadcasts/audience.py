@@ -1,6 +1,7 @@
-"""Who may broadcast to whom, and the audience of an announcement as SQL.
+"""Checking a broadcast's unit and audience against the rights, and the audience of an announcement as SQL.
 
-A commune secretary or the khối dân vận head speaks for the commune; a team leader or deputy for
+Who may broadcast to which unit, and which roles they may pick, is decided in `models.access.broadcasts`:
+a commune secretary or the khối dân vận head speaks for the commune; a team leader or deputy for
 their own team, whose roles are all they may pick. The audience is stored as the author chose it
 (`Audience`) and resolved to people by one query when the announcement goes out.
 """
@@ -15,16 +16,10 @@ from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.text import fold
-from models.access import Held, roles
+from models.access import audience_roles, author_scopes, roles
 from models.enums import Role, UnitKind
 from models.tables import ChatGroup, Membership, OrgUnit
 
-AUTHOR_ROLES: dict[Role, UnitKind] = {
-    Role.COMMUNE_SECRETARY: UnitKind.COMMUNE, Role.KHOI_DAN_VAN_HEAD: UnitKind.COMMUNE,
-    Role.TEAM_LEADER: UnitKind.TEAM, Role.TEAM_DEPUTY: UnitKind.TEAM,
-}
-TEAM_ROLES = (Role.MEMBER, Role.GROUP_LEADER, Role.TEAM_LEADER, Role.TEAM_DEPUTY)
-COMMUNE_ROLES = (*TEAM_ROLES, Role.CHI_BO_SECRETARY, Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY)
 # "All teams of the commune": whoever holds a role in a village, a team or a nhóm.
 TEAM_LEVELS = (UnitKind.VILLAGE, UnitKind.TEAM, UnitKind.NHOM)
 KINDS = ("all", "villages", "roles", "groups")
@@ -54,17 +49,6 @@ class Audience:
 
 
 # --- rights -----------------------------------------------------------------------------------------
-
-def author_scopes(held: Sequence[Held]) -> list[OrgUnit]:
-    """The units the person may broadcast to: communes first, then teams."""
-    found = {h.unit.id: h.unit for h in held if AUTHOR_ROLES.get(h.role) == h.unit.kind}
-    return sorted(found.values(), key=lambda unit: (unit.depth, unit.name))
-
-
-def audience_roles(unit: OrgUnit) -> tuple[Role, ...]:
-    """Roles an author may pick: a team's own roles for a team, every role for the commune."""
-    return COMMUNE_ROLES if unit.kind == UnitKind.COMMUNE else TEAM_ROLES
-
 
 async def scope_for(session: AsyncSession, person_id: int, unit_id: int) -> OrgUnit:
     """The unit, if the person's roles let them broadcast to it; NotAllowed otherwise."""

@@ -17,6 +17,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from models import access
 from models.broadcasts.announcements import Render
 from models.enums import Role, UnitKind
 from models.outbox.enqueue import enqueue_for_people
@@ -25,7 +26,6 @@ from models.tables import Announcement, AnnouncementReceipt, Membership, OrgUnit
 REMIND_AFTER = dt.timedelta(hours=24)  # after the announcement went out
 REPORT_AFTER = dt.timedelta(hours=24)  # after the reminder
 CHASE_FOR = dt.timedelta(days=7)  # older announcements are left alone (a job back after long downtime)
-LEADER_ROLES = (Role.TEAM_LEADER, Role.TEAM_DEPUTY)
 
 
 @dataclass
@@ -85,7 +85,7 @@ async def claim_silent(session: AsyncSession, announcement_id: int, now: dt.date
         .select_from(member).join(Person, Person.id == member.person_id)
         .join(unit, unit.id == member.unit_id)
         .join(team, and_(team.kind == UnitKind.TEAM, unit.path.startswith(team.path)))
-        .join(lead, and_(lead.unit_id == team.id, lead.ended_at.is_(None), lead.role.in_(LEADER_ROLES)))
+        .join(lead, and_(lead.unit_id == team.id, lead.ended_at.is_(None), access.role_in(lead.role, access.SILENCE_TOLD_TO)))
         .where(member.ended_at.is_(None), member.person_id.in_(
             select(AnnouncementReceipt.person_id).where(*ours, AnnouncementReceipt.reported_at == now)))
         .order_by(team.name, Person.name_key, member.person_id))).all()
@@ -96,7 +96,7 @@ async def claim_silent(session: AsyncSession, announcement_id: int, now: dt.date
         leaders.setdefault(team_id, {}).setdefault(role, set()).add(leader_id)
         members.setdefault(team_id, {})[person_id] = name
         names[team_id] = team_name
-    chosen = {team_id: by_role.get(Role.TEAM_LEADER) or by_role.get(Role.TEAM_DEPUTY, set())
+    chosen = {team_id: next((by_role[r] for r in access.SILENCE_TOLD_TO if by_role.get(r)), set())
               for team_id, by_role in leaders.items()}
     people = {p.id: p for p in await session.scalars(
         select(Person).where(Person.id.in_(set().union(*chosen.values()))))} if chosen else {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.concerns.people import LEVEL_HOLDERS
+from models import access
 from models.concerns.time_limits import MAX_ESCALATE_DAYS, Limits, rules_by_commune
 from models.enums import ConcernCategory, ConcernLevel, ConcernStatus, GroupPurpose, UnitKind
 from models.outbox.enqueue import BULK_CHUNK
@@ -119,10 +119,11 @@ async def level_people(session: AsyncSession,
     conditions = []
     if units[ConcernLevel.TEAM]:  # the team is found through its village: a village has one team
         conditions.append(and_(OrgUnit.kind == UnitKind.TEAM, OrgUnit.parent_id.in_(units[ConcernLevel.TEAM]),
-                               Membership.role.in_(LEVEL_HOLDERS[ConcernLevel.TEAM])))
+                               access.role_in(Membership.role, access.TOLD_AT[ConcernLevel.TEAM])))
     for level in (ConcernLevel.CHI_BO, ConcernLevel.COMMUNE):
         if units[level]:
-            conditions.append(and_(OrgUnit.id.in_(units[level]), Membership.role.in_(LEVEL_HOLDERS[level])))
+            conditions.append(and_(OrgUnit.id.in_(units[level]),
+                                   access.role_in(Membership.role, access.TOLD_AT[level])))
     found: dict[tuple[ConcernLevel, int], list[Person]] = {}
     if not conditions:
         return found

@@ -8,19 +8,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import access
 from models.enums import ConcernLevel, Role
 from models.tables import Concern, ConcernEvent, ConcernHousehold, Household, Membership, OrgUnit, Person
-
-# Who receives a concern escalated to each level.
-LEVEL_HOLDERS: dict[ConcernLevel, tuple[Role, ...]] = {
-    ConcernLevel.TEAM: (Role.TEAM_LEADER, Role.TEAM_DEPUTY),
-    ConcernLevel.CHI_BO: (Role.CHI_BO_SECRETARY,),
-    ConcernLevel.COMMUNE: (Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY),
-}
-# The order people are offered as assignees: those who lead first.
-_RANK = {Role.TEAM_LEADER: 0, Role.TEAM_DEPUTY: 1, Role.CHI_BO_SECRETARY: 2, Role.KHOI_DAN_VAN_HEAD: 3,
-         Role.COMMUNE_SECRETARY: 4, Role.GROUP_LEADER: 5, Role.MEMBER: 6}
-
 
 async def history(session: AsyncSession, concern_id: int, limit: int) -> list[tuple[ConcernEvent, str | None]]:
     """The last `limit` events, oldest first, with the actor's name (None: the system)."""
@@ -62,7 +52,7 @@ async def level_holders(session: AsyncSession, concern: Concern, level: ConcernL
         where = unit.path.startswith((await session.get(OrgUnit, concern.village_id)).path)
     rows = await session.scalars(
         select(Membership.person_id).distinct().join(unit, unit.id == Membership.unit_id)
-        .where(where, Membership.role.in_(LEVEL_HOLDERS[level]), Membership.ended_at.is_(None))
+        .where(where, access.role_in(Membership.role, access.TOLD_AT[level]), Membership.ended_at.is_(None))
         .order_by(Membership.person_id))
     return list(rows)
 
@@ -70,14 +60,13 @@ async def level_holders(session: AsyncSession, concern: Concern, level: ConcernL
 async def assignable(session: AsyncSession, concern: Concern, limit: int) -> Sequence[tuple[Person, Role]]:
     """People a concern may be given to: the village's team and chi bộ, the commune's leaders."""
     village_path = (await session.get(OrgUnit, concern.village_id)).path
-    commune_roles = (Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY)
-    rank = case({role: value for role, value in _RANK.items()}, value=Membership.role, else_=9)
+    rank = case({role: value for value, role in enumerate(access.ASSIGNEE_ORDER)}, value=Membership.role, else_=9)
     rows = (await session.execute(
         select(Person, Membership.role, rank.label("rank")).join(Membership, Membership.person_id == Person.id)
         .join(OrgUnit, OrgUnit.id == Membership.unit_id)
         .where(Membership.ended_at.is_(None),
                or_(OrgUnit.path.startswith(village_path),
-                   (OrgUnit.id == concern.commune_id) & Membership.role.in_(commune_roles)))
+                   (OrgUnit.id == concern.commune_id) & access.role_in(Membership.role, access.ASSIGNABLE_AT_COMMUNE)))
         .order_by(rank, Person.name_key, Person.id))).all()
     seen: dict[int, tuple[Person, Role]] = {}
     for person, role, _rank in rows:

@@ -1,6 +1,6 @@
 """Following a concern up: who sees it, who may act on it, and the actions with their history.
 
-Rights (DOMAIN.md: each person sees only what their role covers):
+Rights (DOMAIN.md: each person sees only what their role covers; decided in `models.access.concerns`):
 
 - **Who sees a concern.** The team leader, the deputies and the chi bộ secretary see every concern
   of their village; the khối dân vận head, the commune Party secretary and the admin see every
@@ -37,19 +37,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import access as models_access, audit
 from models.concerns import time_limits
-from models.enums import CloseReason, ConcernCategory, ConcernLevel, ConcernStatus, Role, Urgency
+from models.enums import CloseReason, ConcernCategory, ConcernLevel, ConcernStatus, Urgency
 from models.outbox.enqueue import withdraw
 from models.tables import Concern, ConcernEvent, ConcernHousehold, OrgUnit
 
-VILLAGE_ROLES = frozenset({Role.TEAM_LEADER, Role.TEAM_DEPUTY, Role.CHI_BO_SECRETARY})
-COMMUNE_ROLES = frozenset(models_access.COMMUNE_ROLES)
-# Who acts at each level (the rule above).
-ACTS_AT: dict[ConcernLevel, frozenset[Role]] = {
-    ConcernLevel.TEAM: VILLAGE_ROLES | COMMUNE_ROLES,
-    ConcernLevel.CHI_BO: frozenset({Role.CHI_BO_SECRETARY}) | COMMUNE_ROLES,
-    ConcernLevel.COMMUNE: COMMUNE_ROLES,
-}
-SEES_HOUSEHOLD = VILLAGE_ROLES | {Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY}
 LEVELS = list(ConcernLevel)
 ACTIVE = frozenset({ConcernStatus.NEW, ConcernStatus.FORWARDED, ConcernStatus.IN_PROGRESS})
 OPEN = ACTIVE | {ConcernStatus.ANSWERED}
@@ -80,40 +71,19 @@ class Refused(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
-class Access:
-    """One person's rights on one concern."""
-
-    roles: frozenset[Role]  # the person's roles that cover the concern's village
-    holds: bool  # may act at the concern's level
-    reporter: bool
-    assignee: bool
-
-    @property
-    def sees(self) -> bool:
-        return bool(self.roles) or self.reporter or self.assignee
-
-    def names_household(self, category: ConcernCategory) -> bool:
-        """Whether the household's name may be shown (the rule above)."""
-        return self.reporter or (bool(self.roles & SEES_HOUSEHOLD) and category != ConcernCategory.COMPLAINT)
-
-
-def _leading(held: Sequence[models_access.Held]) -> list[models_access.Held]:
-    """The roles that give sight of a village's concerns (a member's nhóm widens to nothing)."""
-    return [h for h in held if h.role in VILLAGE_ROLES | COMMUNE_ROLES]
+# One person's rights on one concern, decided in `models.access.concerns`.
+Access = models_access.ConcernAccess
 
 
 async def access(session: AsyncSession, person_id: int, concern: Concern,
                  held: Sequence[models_access.Held] | None = None) -> Access:
     held = await models_access.roles(session, person_id) if held is None else held
     village = await session.get(OrgUnit, concern.village_id)
-    covering = frozenset(h.role for h in _leading(held)
-                         if any(village.path.startswith(p) for p in models_access.area_paths([h])))
     reporter = concern.reporter_id == person_id or bool(await session.scalar(
         select(ConcernHousehold.id).where(ConcernHousehold.concern_id == concern.id,
                                           ConcernHousehold.reporter_id == person_id).limit(1)))
-    return Access(roles=covering, holds=bool(covering & ACTS_AT[concern.level]), reporter=reporter,
-                  assignee=concern.assignee_id == person_id)
+    return models_access.concern_access(held, village, concern.level, reporter=reporter,
+                                        assignee=concern.assignee_id == person_id)
 
 
 def available(rights: Access, concern: Concern) -> list[str]:
@@ -139,7 +109,7 @@ def check(rights: Access, action: str) -> None:
     """Refused unless the person may take this action at the concern's level (status aside)."""
     if rights.holds or (rights.assignee and action in ASSIGNEE_ACTIONS):
         return
-    raise Refused("level" if rights.roles & (VILLAGE_ROLES | COMMUNE_ROLES) else "read_only")
+    raise Refused(rights.refusal())
 
 
 async def find_visible(session: AsyncSession, person_id: int, reference: str,
@@ -179,7 +149,7 @@ def _inbox_base(held: Sequence[models_access.Held], person_id: int, *, category:
                 village_id: int | None, status: ConcernStatus | None) -> Select:
     village = OrgUnit
     query = (select(Concern, village.name).join(village, village.id == Concern.village_id)
-             .where(or_(models_access.covers_area(_leading(held), village.path), Concern.assignee_id == person_id)))
+             .where(or_(models_access.covers_area(models_access.concern_leads(held), village.path), Concern.assignee_id == person_id)))
     query = query.where(Concern.status == status) if status else query.where(Concern.status != ConcernStatus.CLOSED)
     if category is not None:
         query = query.where(Concern.category == category)

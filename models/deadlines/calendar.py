@@ -28,8 +28,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
-from models.enums import Role, UnitKind
+from models import access, audit
+from models.enums import UnitKind
 from models.outbox.enqueue import withdraw
 from models.tables import Membership, OrgUnit, Person, ReportDeadline, ReportSubmission
 
@@ -40,13 +40,6 @@ DEFAULTS: dict[str, tuple[UnitKind, int | None, int]] = {
     MONTHLY_TEAM: (UnitKind.TEAM, None, 25),
     HALF_YEAR: (UnitKind.VILLAGE, 6, 15),
     ANNUAL: (UnitKind.VILLAGE, 11, 20),
-}
-# Who answers for a unit's report, by the unit's kind.
-RESPONSIBLE_ROLES: dict[UnitKind, tuple[Role, ...]] = {
-    UnitKind.NHOM: (Role.GROUP_LEADER,),
-    UnitKind.TEAM: (Role.TEAM_LEADER, Role.TEAM_DEPUTY),
-    UnitKind.VILLAGE: (Role.CHI_BO_SECRETARY,),
-    UnitKind.COMMUNE: (Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY),
 }
 # An unsubmitted report stays on the secretary's overdue list this long after its due date.
 OVERDUE_WINDOW = dt.timedelta(days=60)
@@ -182,8 +175,7 @@ async def overdue(session: AsyncSession, commune: OrgUnit, today: dt.date, tz: Z
 
 async def responsible(session: AsyncSession, units: Sequence[OrgUnit]) -> dict[int, list[Person]]:
     """The people who answer for each unit's report: team leader and deputies, chi bộ secretary, …"""
-    conditions = [(Membership.unit_id == u.id) & Membership.role.in_(RESPONSIBLE_ROLES.get(u.kind, ()))
-                  for u in units]
+    conditions = [access.answers_for_unit(Membership.role, Membership.unit_id, u) for u in units]
     if not conditions:
         return {}
     rows = (await session.execute(
@@ -207,7 +199,7 @@ async def responsible_units(session: AsyncSession, person_id: int) -> Sequence[O
         select(Membership.role, OrgUnit).join(OrgUnit, OrgUnit.id == Membership.unit_id)
         .where(Membership.person_id == person_id, Membership.ended_at.is_(None)).order_by(OrgUnit.path)
     )).all()
-    units = {unit.id: unit for role, unit in rows if role in RESPONSIBLE_ROLES.get(unit.kind, ())}
+    units = {unit.id: unit for role, unit in rows if access.answers_for(role, unit)}
     return list(units.values())
 
 

@@ -17,12 +17,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import audit
-from models.enums import AttendanceAnswer, MeetingStatus, Role, UnitKind
+from models import access, audit
+from models.enums import AttendanceAnswer, MeetingStatus, UnitKind
 from models.meetings.calendar import local_moment, occurrence_in, occurrences, validate_rule
 from models.tables import Meeting, MeetingAttendance, MeetingSchedule, Membership, OrgUnit, Person
-
-ADMIN_ROLES = (Role.TEAM_LEADER, Role.TEAM_DEPUTY)
 
 
 # --- the schedule -------------------------------------------------------------------------------
@@ -170,7 +168,7 @@ async def led_teams(session: AsyncSession, person_id: int) -> Sequence[OrgUnit]:
     return (await session.scalars(
         select(OrgUnit).join(Membership, Membership.unit_id == OrgUnit.id)
         .where(Membership.person_id == person_id, Membership.ended_at.is_(None),
-               Membership.role.in_(ADMIN_ROLES), OrgUnit.kind == UnitKind.TEAM)
+               access.sets_meetings(Membership.role, OrgUnit.kind))
         .order_by(OrgUnit.id)
     )).unique().all()
 

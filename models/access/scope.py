@@ -1,4 +1,4 @@
-"""What a person's roles cover: the units under the units they hold a role in."""
+"""What a person's roles cover: the units under the units they hold a role in, in Python and in SQL."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,10 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role, UnitKind
 from models.tables import Membership, OrgUnit
-
-LEADER_ROLES = {Role.GROUP_LEADER, Role.TEAM_LEADER, Role.TEAM_DEPUTY, Role.CHI_BO_SECRETARY}
-COMMUNE_ROLES = {Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY, Role.ADMIN}
-
 
 @dataclass(frozen=True)
 class Held:
@@ -65,9 +61,6 @@ def covers_area(held: Sequence[Held], column: ColumnElement[str]) -> ColumnEleme
     return or_(*(column.startswith(p) for p in paths)) if paths else false()
 
 
-def is_leader(held: Sequence[Held]) -> bool:
-    return any(h.role in LEADER_ROLES - {Role.GROUP_LEADER} for h in held)
-
-
-def is_commune_role(held: Sequence[Held]) -> bool:
-    return any(h.role in COMMUNE_ROLES for h in held)
+def sees_household(held: Sequence[Held], nhom: OrgUnit) -> bool:
+    """A household (by its nhóm) is seen, and may be visited, by every role at a unit above it: `covers`."""
+    return any(nhom.path.startswith(h.unit.path) for h in held)

@@ -1,0 +1,92 @@
+"""Where permissions are decided: the named role sets (`roles.py`) and every right, one module per area.
+
+A role is held at a unit (member and nhóm leader at a nhóm, team leader and deputy at a team, chi bộ
+secretary at a village, khối dân vận head, commune Party secretary and admin at a commune) and covers
+the units under it. From there:
+
+- **Households**: every role sees (and may visit) the households under its unit (`sees_household`).
+- **Concerns**: the village's leads (team leader, deputies, chi bộ secretary) and the commune's office
+  (its two leads and the admin) see every concern of their village or commune; the volunteer who
+  logged one and the person it is given to see it too. At the team level the village's leads and the
+  office act; at the chi bộ level the secretary and the office; at the commune only the office
+  (`ACTS_AT`). The household's name: to who logged it and to every leader but the admin, never for a
+  complaint (`ConcernAccess.names_household`).
+- **Digests**: a village's to its team's leader and deputies and its chi bộ secretary, and to the
+  commune's two leads; the commune's to its two leads only; never to members, nhóm leaders or the admin.
+- **Broadcasts**: the commune's leads to the commune, a team's leader and deputies to their team.
+- **Group chats**: a nhóm leader binds the nhóm's; a team's leads the team's, its nhóm's and the
+  village's chi bộ group; the chi bộ secretary the village's and its team's; the office the khối dân
+  vận group and the villages' chi bộ groups (`BINDINGS`).
+- **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
+  marks it submitted (nhóm leader, team leads, chi bộ secretary, the commune's leads; `REPORTS_FOR`).
+- **Menu**: everybody's entries, then the leaders' screens by the rights above (`menu_entries`).
+
+Handlers, jobs and the web console ask these functions; SQL conditions come from the same sets.
+"""
+
+from models.access.broadcasts import AUTHORS_AT, SILENCE_TOLD_TO, audience_roles, author_scopes, may_broadcast
+from models.access.concerns import (
+    ACTS_AT,
+    ASSIGNABLE_AT_COMMUNE,
+    ASSIGNEE_ORDER,
+    TOLD_AT,
+    ConcernAccess,
+    concern_access,
+    concern_leads,
+    covering,
+)
+from models.access.digests import (
+    DIGEST_AT,
+    commune_of,
+    covers_village,
+    entitled,
+    may_see_digest,
+    may_see_digests,
+    own_units,
+    receives_digest,
+)
+from models.access.duties import (
+    REPORTS_FOR,
+    SETS_MEETINGS,
+    answers_for,
+    answers_for_unit,
+    may_mark_submitted,
+    may_set_meetings,
+    sets_meetings,
+)
+from models.access.groups import BINDINGS, binding_reach, may_bind
+from models.access.menu import commune_office, leads, menu_entries
+from models.access.roles import (
+    CHI_BO,
+    COMMUNE_AUDIENCE,
+    COMMUNE_LEADS,
+    COMMUNE_OFFICE,
+    LEADERS,
+    LEADERS_BUT_ADMIN,
+    NHOM_LEADS,
+    TEAM_AUDIENCE,
+    TEAM_LEADS,
+    VILLAGE_LEADS,
+    role_in,
+)
+from models.access.scope import (
+    Held,
+    area_paths,
+    covers,
+    covers_area,
+    covers_bound,
+    roles,
+    scope_params,
+    sees_household,
+)
+
+__all__ = [
+    "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "AUTHORS_AT", "BINDINGS", "CHI_BO", "COMMUNE_AUDIENCE",
+    "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "NHOM_LEADS", "REPORTS_FOR",
+    "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess",
+    "Held", "answers_for", "answers_for_unit", "area_paths", "audience_roles", "author_scopes", "binding_reach",
+    "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers", "covers_area",
+    "covers_bound", "covers_village", "entitled", "leads", "may_bind", "may_broadcast", "may_mark_submitted",
+    "may_see_digest", "may_see_digests", "may_set_meetings", "menu_entries", "own_units", "receives_digest",
+    "role_in", "roles", "scope_params", "sees_household", "sets_meetings",
+]

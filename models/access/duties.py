@@ -1,0 +1,42 @@
+"""Who runs a team's meetings, and who answers for (and marks submitted) a unit's report."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, and_
+
+from models.access.roles import CHI_BO, COMMUNE_LEADS, NHOM_LEADS, TEAM_LEADS, role_in
+from models.access.scope import Held
+from models.enums import Role, UnitKind
+from models.tables import OrgUnit
+
+# The team's leader and deputies set its meetings, move and cancel them, take the attendance.
+SETS_MEETINGS = TEAM_LEADS
+# Who answers for a unit's report, by the unit's kind; they alone mark it submitted.
+REPORTS_FOR: dict[UnitKind, frozenset[Role]] = {
+    UnitKind.NHOM: NHOM_LEADS,
+    UnitKind.TEAM: TEAM_LEADS,
+    UnitKind.VILLAGE: CHI_BO,
+    UnitKind.COMMUNE: COMMUNE_LEADS,
+}
+
+
+def may_set_meetings(held: Sequence[Held], team: OrgUnit) -> bool:
+    return any(h.unit.id == team.id and h.unit.kind == UnitKind.TEAM and h.role in SETS_MEETINGS for h in held)
+
+
+def sets_meetings(role: ColumnElement[Role], kind: ColumnElement[UnitKind]) -> ColumnElement[bool]:
+    """SQL form of `may_set_meetings`, over a membership and its unit."""
+    return and_(role_in(role, SETS_MEETINGS), kind == UnitKind.TEAM)
+
+
+def answers_for(role: Role, unit: OrgUnit) -> bool:
+    return role in REPORTS_FOR.get(unit.kind, ())
+
+
+def may_mark_submitted(held: Sequence[Held], unit: OrgUnit) -> bool:
+    return any(h.unit.id == unit.id and answers_for(h.role, unit) for h in held)
+
+
+def answers_for_unit(role: ColumnElement[Role], unit_id: ColumnElement[int], unit: OrgUnit) -> ColumnElement[bool]:
+    """SQL form of `answers_for`: a membership at this unit in a role that answers for its report."""
+    return and_(unit_id == unit.id, role_in(role, REPORTS_FOR.get(unit.kind, ())))

@@ -1,0 +1,28 @@
+"""The named role sets: each group of roles some right is given to, under one name, defined once."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement
+
+from models.enums import Role
+
+NHOM_LEADS = frozenset({Role.GROUP_LEADER})
+TEAM_LEADS = frozenset({Role.TEAM_LEADER, Role.TEAM_DEPUTY})
+CHI_BO = frozenset({Role.CHI_BO_SECRETARY})
+VILLAGE_LEADS = TEAM_LEADS | CHI_BO
+COMMUNE_LEADS = frozenset({Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY})
+# The commune's office: its leads and the admin, who acts on concerns and settings but reads no names.
+COMMUNE_OFFICE = COMMUNE_LEADS | {Role.ADMIN}
+# Who follows a village's work (its concerns, its unreachable people, its reports' deadlines).
+LEADERS = VILLAGE_LEADS | COMMUNE_OFFICE
+# The leaders who may read households' names and monthly digests: every leader but the admin.
+LEADERS_BUT_ADMIN = VILLAGE_LEADS | COMMUNE_LEADS
+
+# Ordered, for screens: the roles a team's author may address, and a commune's author (all but the admin).
+TEAM_AUDIENCE = (Role.MEMBER, Role.GROUP_LEADER, Role.TEAM_LEADER, Role.TEAM_DEPUTY)
+COMMUNE_AUDIENCE = (*TEAM_AUDIENCE, Role.CHI_BO_SECRETARY, Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY)
+
+
+def role_in(column: ColumnElement[Role], roles: Iterable[Role]) -> ColumnElement[bool]:
+    """SQL: the membership's role is one of `roles` (sorted: the same statement text every time)."""
+    return column.in_(sorted(roles, key=lambda role: role.value))

@@ -1,0 +1,302 @@
+"""Every role × action × unit, against the rights the product grants (`models/access`).
+
+The world: one commune with two villages (each a team and a nhóm) and a second commune with one;
+one person per role, held at the unit that role is held at, all in the first village and commune.
+Each cell is asked of the domain operation that decides it (what the flows and jobs call) — a
+right granted where the table says no is a leak, one refused where it says yes is a missing right.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.text import fold
+from handlers.engine.flow import Ctx
+from handlers.engine.types import Incoming
+from handlers.menu.main import main_menu
+from models import access, groups
+from models.broadcasts.audience import NotAllowed, scope_for
+from models.concerns import workflow
+from models.conversations import ChatState
+from models.deadlines import calendar
+from models.enums import (
+    ROLE_UNIT_KIND,
+    Channel,
+    ConcernCategory,
+    ConcernLevel,
+    ConcernStatus,
+    GroupPurpose,
+    Role,
+    UnitKind,
+    Urgency,
+)
+from models.households import finding
+from models.meetings import occurrences
+from models.tables import Concern, Household, Membership, OrgUnit, Person
+from models.units import tree
+
+NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+R = Role
+EVERYONE = frozenset(Role)
+VILLAGE_LEADS = {R.TEAM_LEADER, R.TEAM_DEPUTY, R.CHI_BO_SECRETARY}
+COMMUNE_LEADS = {R.KHOI_DAN_VAN_HEAD, R.COMMUNE_SECRETARY}
+COMMUNE_OFFICE = COMMUNE_LEADS | {R.ADMIN}
+TEAM_LEADS = {R.TEAM_LEADER, R.TEAM_DEPUTY}
+
+# Units: C1 ⊃ V1 ⊃ T1 ⊃ N1, C1 ⊃ V2 ⊃ T2 ⊃ N2; C2 ⊃ V3 ⊃ T3 ⊃ N3. Every role is held in C1/V1.
+UNITS = ("C1", "V1", "T1", "N1", "V2", "T2", "N2", "C2", "V3", "T3", "N3")
+VILLAGES = ("V1", "V2", "V3")
+
+# action → {target → the roles allowed}; every target left out, and every role not named, is refused.
+EXPECTED: dict[str, dict[str, set[Role]]] = {
+    # the visit picker: households of the nhóm under a unit held
+    "see household": {"N1": set(EVERYONE), "N2": COMMUNE_OFFICE},
+    # a concern raised by someone else in the village, at each level
+    **{f"see concern at {level}": {"V1": VILLAGE_LEADS | COMMUNE_OFFICE, "V2": COMMUNE_OFFICE}
+       for level in ConcernLevel},
+    f"act on concern at {ConcernLevel.TEAM}": {"V1": VILLAGE_LEADS | COMMUNE_OFFICE, "V2": COMMUNE_OFFICE},
+    f"act on concern at {ConcernLevel.CHI_BO}": {"V1": {R.CHI_BO_SECRETARY} | COMMUNE_OFFICE, "V2": COMMUNE_OFFICE},
+    f"act on concern at {ConcernLevel.COMMUNE}": {"V1": COMMUNE_OFFICE, "V2": COMMUNE_OFFICE},
+    # the household's name on a concern: never to the admin, never for a complaint
+    "name the household": {"V1": VILLAGE_LEADS | COMMUNE_LEADS, "V2": COMMUNE_LEADS},
+    "name a complainant": {},
+    "see digest": {"V1": VILLAGE_LEADS | COMMUNE_LEADS, "V2": COMMUNE_LEADS, "C1": COMMUNE_LEADS},
+    "broadcast": {"C1": COMMUNE_LEADS, "T1": TEAM_LEADS},
+    f"bind {GroupPurpose.NHOM} group": {"N1": {R.GROUP_LEADER} | TEAM_LEADS},
+    f"bind {GroupPurpose.TEAM} group": {"T1": TEAM_LEADS | {R.CHI_BO_SECRETARY}},
+    f"bind {GroupPurpose.CHI_BO} group": {"V1": VILLAGE_LEADS | COMMUNE_OFFICE, "V2": COMMUNE_OFFICE},
+    f"bind {GroupPurpose.KHOI_DAN_VAN} group": {"C1": COMMUNE_OFFICE},
+    "set meetings": {"T1": TEAM_LEADS},
+    "mark report submitted": {"N1": {R.GROUP_LEADER}, "T1": TEAM_LEADS, "V1": {R.CHI_BO_SECRETARY},
+                              "C1": COMMUNE_LEADS},
+}
+# Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
+EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
+EXPECTED_MENU: dict[str, set[Role]] = {
+    **{entry: set(EVERYONE) for entry in EVERYONE_ENTRIES},
+    "m:open": VILLAGE_LEADS | COMMUNE_OFFICE,
+    "m:unreachable": VILLAGE_LEADS | COMMUNE_OFFICE,
+    "m:deadlines": VILLAGE_LEADS | COMMUNE_OFFICE,
+    "m:cr": COMMUNE_OFFICE,
+    "m:digest": VILLAGE_LEADS | COMMUNE_LEADS,
+    "m:bcast": TEAM_LEADS | COMMUNE_LEADS,
+    "m:bcasts": TEAM_LEADS | COMMUNE_LEADS,
+}
+
+
+@dataclass
+class Place:
+    session: AsyncSession
+    units: dict[str, OrgUnit]
+    people: dict[Role, Person]
+    households: dict[str, Household]  # by nhóm
+    concerns: dict[tuple[str, ConcernLevel], Concern]  # by village and level
+
+
+async def build(session: AsyncSession) -> Place:
+    province = await tree.add_unit(session, UnitKind.PROVINCE, "Tỉnh Thử", code="99")
+    units: dict[str, OrgUnit] = {}
+    for commune, villages in (("C1", ("1", "2")), ("C2", ("3",))):
+        units[commune] = await tree.add_unit(session, UnitKind.COMMUNE, f"Xã {commune}", province)
+        for n in villages:
+            units[f"V{n}"] = await tree.add_unit(session, UnitKind.VILLAGE, f"Thôn {n}", units[commune])
+            units[f"T{n}"] = await tree.add_unit(session, UnitKind.TEAM, f"Tổ {n}", units[f"V{n}"])
+            units[f"N{n}"] = await tree.add_unit(session, UnitKind.NHOM, f"Nhóm {n}", units[f"T{n}"])
+    at_kind = {UnitKind.COMMUNE: "C1", UnitKind.VILLAGE: "V1", UnitKind.TEAM: "T1", UnitKind.NHOM: "N1"}
+    people = {role: Person(full_name=f"Người {role.value}", name_key=fold(f"nguoi {role.value}"),
+                           commune_id=units["C1"].id) for role in Role}
+    reporter = Person(full_name="Người ghi", name_key="nguoi ghi", commune_id=units["C1"].id)
+    session.add_all([*people.values(), reporter])
+    await session.flush()
+    session.add_all([Membership(person_id=people[role].id, unit_id=units[at_kind[ROLE_UNIT_KIND[role]]].id,
+                                role=role) for role in Role])
+    households = {}
+    for n in ("1", "2", "3"):
+        village, nhom = units[f"V{n}"], units[f"N{n}"]
+        households[f"N{n}"] = Household(commune_id=village.parent_id, village_id=village.id, nhom_id=nhom.id,
+                                        head_name=f"Hộ {n}", name_key=f"ho {n}", address="Xóm", address_key="xom")
+    session.add_all(households.values())
+    concerns = {}
+    for i, (village, level) in enumerate((v, lv) for v in VILLAGES for lv in ConcernLevel):
+        unit = units[village]
+        concerns[(village, level)] = Concern(
+            reference=f"PA-2026-{i + 1:05d}", commune_id=unit.parent_id, village_id=unit.id, reporter_id=reporter.id,
+            category=ConcernCategory.INFRASTRUCTURE, urgency=Urgency.NORMAL, status=ConcernStatus.NEW,
+            description="Đường ngập", due_at=NOW + dt.timedelta(days=15), created_at=NOW, level=level)
+    session.add_all(concerns.values())
+    await session.commit()
+    return Place(session, units, people, households, concerns)
+
+
+# --- each action asked of the operation that decides it, and of the policy --------------------------------
+
+Check = Callable[[Place, Person, list[access.Held], OrgUnit], Awaitable[bool]]
+Rule = Callable[[list[access.Held], OrgUnit], bool]
+
+
+def _kinds(*kinds: UnitKind) -> Callable[[Check], Check]:
+    """Targets of other kinds are refused without asking (a household lives in a nhóm, a concern in a village)."""
+    def wrap(check: Check) -> Check:
+        async def checked(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+            return unit.kind in kinds and await check(place, person, held, unit)
+        return checked
+    return wrap
+
+
+def _only(rule: Rule, *kinds: UnitKind) -> Rule:
+    return lambda held, unit: unit.kind in kinds and rule(held, unit)
+
+
+@_kinds(UnitKind.NHOM)
+async def _household(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    household = next(h for h in place.households.values() if h.nhom_id == unit.id)
+    return await finding.get_in_scope(place.session, held, household.id) is not None
+
+
+def _concern(level: ConcernLevel, what: str) -> tuple[Check, Rule]:
+    def read(rights: access.ConcernAccess, concern_available: bool = True) -> bool:
+        if what == "sees":
+            return rights.sees
+        if what == "acts":
+            return rights.holds and concern_available
+        category = ConcernCategory.COMPLAINT if what == "complainant" else ConcernCategory.INFRASTRUCTURE
+        return rights.names_household(category)
+
+    @_kinds(UnitKind.VILLAGE)
+    async def check(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+        concern = next(c for (v, lv), c in place.concerns.items() if lv == level and c.village_id == unit.id)
+        rights = await workflow.access(place.session, person.id, concern, held)
+        return read(rights, bool(workflow.available(rights, concern)))
+
+    def rule(held: list[access.Held], unit: OrgUnit) -> bool:
+        return read(access.concern_access(held, unit, level, reporter=False, assignee=False))
+    return check, _only(rule, UnitKind.VILLAGE)
+
+
+@_kinds(UnitKind.VILLAGE, UnitKind.COMMUNE)
+async def _digest(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As /tonghop asks: a village by name, or the person's own units without one.
+    if unit.kind == UnitKind.VILLAGE:
+        return access.covers_village(held, unit)
+    return (UnitKind.COMMUNE, unit.id) in access.own_units(held)
+
+
+async def _broadcast(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    try:
+        return (await scope_for(place.session, person.id, unit.id)).id == unit.id
+    except NotAllowed:
+        return False
+
+
+def _bind(purpose: GroupPurpose) -> tuple[Check, Rule]:
+    async def check(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+        allowed = {(u.id, p) for u, p in await groups.candidates(place.session, held)}
+        return (unit.id, purpose) in allowed
+    return check, lambda held, unit: access.may_bind(held, unit, purpose)
+
+
+@_kinds(UnitKind.TEAM)
+async def _meetings(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    return unit.id in {t.id for t in await occurrences.led_teams(place.session, person.id)}
+
+
+async def _report(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    return await calendar.is_responsible(place.session, person.id, unit)
+
+
+CHECKS: dict[str, tuple[Check, Rule]] = {
+    "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
+    **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
+    **{f"act on concern at {level}": _concern(level, "acts") for level in ConcernLevel},
+    "name the household": _concern(ConcernLevel.TEAM, "household"),
+    "name a complainant": _concern(ConcernLevel.TEAM, "complainant"),
+    "see digest": (_digest, access.may_see_digest),
+    "broadcast": (_broadcast, access.may_broadcast),
+    **{f"bind {purpose} group": _bind(purpose) for purpose in GroupPurpose},
+    "set meetings": (_meetings, _only(access.may_set_meetings, UnitKind.TEAM)),
+    "mark report submitted": (_report, access.may_mark_submitted),
+}
+
+
+def test_every_action_has_expectations():
+    assert set(CHECKS) == set(EXPECTED)
+
+
+async def _walk(place: Place, role: Role) -> list[str]:
+    """Every cell of one role's rows that differs from the table, as a readable line."""
+    person = place.people[role]
+    held = list(await access.roles(place.session, person.id))
+    wrong = []
+    for action, (check, rule) in CHECKS.items():
+        for target in UNITS:
+            unit, expected = place.units[target], role in EXPECTED[action].get(target, set())
+            for asked, answer in (("operation", await check(place, person, held, unit)),
+                                  ("access", rule(held, unit))):
+                if answer != expected:
+                    wrong.append(f"{role.value} {action} {target} ({asked}): {'missing' if expected else 'leak'}")
+    return wrong
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_role_by_action_by_unit(session, role):
+    place = await build(session)
+    assert await _walk(place, role) == []
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_menu_entries_by_role(session, role):
+    place = await build(session)
+    person = place.people[role]
+    ctx = Ctx(session=session, incoming=Incoming(Channel.TERMINAL, "x", "x"), now=NOW, tz=TZ,
+              state=ChatState(channel=Channel.TERMINAL, chat_id="x"), person=person)
+    shown = [option.key for option in (await main_menu(ctx)).options]
+    held = await access.roles(session, person.id)
+    assert shown == access.menu_entries(held)
+    assert set(shown) == {entry for entry, roles in EXPECTED_MENU.items() if role in roles}
+
+
+# --- no role set outside the policy ----------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# Not rights: the enum with the kind each role is held at and the roster's spellings, the labels, the demo.
+NOT_RIGHTS = {"models/enums.py", "models/labels.py", "models/demo.py"}
+
+
+def _role_literals(tree_: ast.AST) -> list[int]:
+    """Lines of set, tuple, list or dict literals holding a `Role.X` (a role set in disguise)."""
+    def is_role(node: ast.AST | None) -> bool:
+        return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Role"
+
+    lines = []
+    for node in ast.walk(tree_):
+        if isinstance(node, ast.Set | ast.Tuple | ast.List) and any(is_role(e) for e in node.elts):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Dict) and any(is_role(n) for n in (*node.keys, *node.values)):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_role_sets_are_defined_only_in_models_access():
+    found = []
+    for package in ("bot", "core", "handlers", "models", "reports", "scheduler"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            if name.startswith("models/access/") or name in NOT_RIGHTS:
+                continue
+            found += [f"{name}:{line}" for line in _role_literals(ast.parse(path.read_text(encoding="utf-8")))]
+    assert found == [], "role sets belong in models/access (roles.py): " + ", ".join(found)
+
+
+def test_the_scan_sees_a_role_set():
+    assert _role_literals(ast.parse("X = frozenset({Role.MEMBER})\nif r in (Role.ADMIN, Role.MEMBER): pass\n"
+                                    "Y = {Role.ADMIN: 1}")) == [1, 2, 3]
