@@ -17,7 +17,7 @@ from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
 from handlers.engine.matching import has_letters
 from handlers.engine.outside_flows import command
 from handlers.engine.types import Option, Reply
-from handlers.meetings.input import parse_future_day, parse_time
+from handlers.engine.dates import parse_future_day, parse_time
 from models.broadcasts import announcements, texts
 from models.broadcasts.announcements import TEXT_MAX
 from models.broadcasts.audience import NotAllowed, author_scopes, count_recipients, groups_in

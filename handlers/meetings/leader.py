@@ -13,7 +13,7 @@ from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
 from handlers.engine.matching import has_letters
 from handlers.engine.types import Option, Reply
 from handlers.meetings import minutes, monthly_rule
-from handlers.meetings.input import parse_future_day, parse_time
+from handlers.engine.dates import parse_future_day, parse_time
 from handlers.meetings.texts import at_place, describe_meeting, describe_rule
 from models.enums import MeetingStatus
 from models.meetings import occurrences
