@@ -6,8 +6,9 @@ run every database test on PostgreSQL too; `.ci/run` starts a local server and s
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,31 @@ _pg_state = {"migrated": False}
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres_only: runs only on PostgreSQL")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("undeclared step"):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def undeclared_steps() -> Iterator[list[logging.LogRecord]]:
+    """A flow moving to a step its `Step.next` does not name fails the test that walked it (in
+    production the engine logs it and goes on); a test that means to provoke it empties the list."""
+    collect = _Collect()
+    engine_log = logging.getLogger("handlers.engine.conversation")
+    engine_log.addHandler(collect)
+    try:
+        yield collect.records
+    finally:
+        engine_log.removeHandler(collect)
+    if collect.records:
+        pytest.fail("\n".join(r.getMessage() for r in collect.records))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -36,6 +36,17 @@ class Chat:
             await session.commit()
         return self.last
 
+    async def transcript(self, exchange: list[tuple[str, str]]) -> None:
+        """Says each line and checks that what the bot shows back contains the text expected; a
+        mismatch shows the whole exchange so far, so the step that went astray is plain to see."""
+        seen: list[str] = []
+        for said, expected in exchange:
+            await self.say(said)
+            seen.append(f">>> {said}\n{self.screen}")
+            if expected not in self.screen:
+                raise AssertionError(f"after {said!r} the bot did not show {expected!r}; the exchange so far:\n\n"
+                                     + "\n\n".join(seen))
+
     @property
     def screen(self) -> str:
         return "\n\n".join(render_numbered(r) for r in self.last)

@@ -95,8 +95,11 @@ async def test_references_count_up_and_due_dates_follow_category_and_urgency(ses
 async def test_urgent_concern_is_due_in_three_days(session, sessions):
     await build_world(session)
     chat = Chat(sessions, "member")
-    for line in ["/menu", "2", "Môi trường", "Cống thoát nước bị tắc, nước tràn vào nhà", "Khẩn", "1"]:
-        await chat.say(line)
+    await chat.transcript([
+        ("/menu", "Chọn việc cần làm:"), ("2", "Lĩnh vực?"), ("Môi trường", DESCRIPTION),
+        ("Cống thoát nước bị tắc, nước tràn vào nhà", "Mức độ?"), ("Khẩn", "Ý kiến của hộ nào?"),
+        ("1", "✅ Đã ghi ý kiến PA-2026-00001"),
+    ])
     assert "Mức độ: Khẩn.\nHạn trả lời: ngày 27 tháng 11 năm 2026." in chat.last[0].text
     [concern] = await concerns(sessions)
     assert (concern.urgency, concern.category) == (Urgency.URGENT, ConcernCategory.ENVIRONMENT)
@@ -132,8 +135,8 @@ async def test_at_most_five_photos(session, sessions):
         assert chat.screen.endswith(f"Đã nhận {index} ảnh.")
     await chat.say(photo="file-6")
     assert chat.screen == f"Tối đa 5 ảnh cho một ý kiến.\n\n{DESCRIPTION}\nĐã nhận 5 ảnh."
-    for line in ["Tranh chấp ranh giới đất", "1", "1"]:
-        await chat.say(line)
+    await chat.transcript([("Tranh chấp ranh giới đất", "Mức độ?"), ("1", "Ý kiến của hộ nào?"),
+                           ("1", "✅ Đã ghi ý kiến")])
     async with sessions() as s:
         refs = (await s.scalars(select(ConcernPhoto.file_ref).order_by(ConcernPhoto.id))).all()
     assert refs == [f"file-{i}" for i in range(1, 6)]
@@ -143,8 +146,8 @@ async def test_anonymous_or_several_households(session, sessions):
     world = await build_world(session)
     chat = Chat(sessions, "member")
     await start_concern(chat)
-    for line in ["Hạ tầng", "Nhiều hộ phản ánh đường xóm xuống cấp", "1"]:
-        await chat.say(line)
+    await chat.transcript([("Hạ tầng", DESCRIPTION), ("Nhiều hộ phản ánh đường xóm xuống cấp", "Mức độ?"),
+                           ("1", "Ý kiến của hộ nào?")])
     await chat.say(chat.option_number("Ẩn danh"))
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (ẩn danh / nhiều hộ).\n"
                                         "Lĩnh vực: Hạ tầng (đường, điện, nước).")
@@ -159,8 +162,8 @@ async def test_a_leaders_anonymous_concern_belongs_to_the_village(session, sessi
     world = await build_world(session)
     chat = Chat(sessions, "leader")
     await start_concern(chat)
-    for line in ["An ninh", "Có nhóm thanh niên tụ tập gây ồn ào ban đêm", "Khẩn", "Ẩn danh"]:
-        await chat.say(line)
+    await chat.transcript([("An ninh", DESCRIPTION), ("Có nhóm thanh niên tụ tập gây ồn ào ban đêm", "Mức độ?"),
+                           ("Khẩn", "Ý kiến của hộ nào?"), ("Ẩn danh", "✅ Đã ghi ý kiến")])
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (ẩn danh / nhiều hộ).")
     [concern] = await concerns(sessions)
     assert (concern.reporter_id, concern.commune_id, concern.village_id, concern.nhom_id, concern.household_id) == (

@@ -80,21 +80,19 @@ async def test_back_then_a_different_answer_is_what_is_saved(session, sessions):
     for command, expected in [("/quaylai", "raised"), ("/back", "purpose"), ("/quaylai", "household")]:
         await chat.say(command)
         assert chat.last[-1].text == PROMPTS["visit", expected]
-    await chat.say("Nguyễn Văn Hùng")
-    await chat.say("Hòa giải")
+    hung = PROMPTS["visit", "purpose"].replace("Hoàng Văn Nam", "Nguyễn Văn Hùng")
+    await chat.transcript([("Nguyễn Văn Hùng", hung), ("Hòa giải", PROMPTS["visit", "raised"])])
     await chat.say("/quaylai")
-    assert chat.last[-1].text == PROMPTS["visit", "purpose"].replace("Hoàng Văn Nam", "Nguyễn Văn Hùng")
-    await chat.say("Khác")
-    await chat.say("1")
+    assert chat.last[-1].text == hung
+    await chat.transcript([("Khác", PROMPTS["visit", "raised"]), ("1", "Mục đích: Khác.")])
     async with sessions() as s:
         [visit] = (await s.scalars(select(Visit))).all()
     assert visit.purpose == VisitPurpose.OTHER
 
     await reach(chat, "concern", "household")
-    await chat.say("/back")
-    await chat.say("Khẩn")
+    await chat.transcript([("/back", PROMPTS["concern", "urgency"]), ("Khẩn", PROMPTS["concern", "household"])])
     assert chat.last[-1].text == PROMPTS["concern", "household"]
-    await chat.say("1")
+    await chat.transcript([("1", "Mức độ: Khẩn.")])
     async with sessions() as s:
         [concern] = (await s.scalars(select(Concern))).all()
     assert concern.urgency == Urgency.URGENT and concern.description == "Đường làng có nhiều ổ gà"
@@ -237,3 +235,13 @@ async def test_the_24_hours_count_from_the_last_answer(session, sessions):
     chat.now += dt.timedelta(hours=20)
     await chat.say("2")  # 40 hours after the start, 20 after the last answer: still going
     assert (await state(sessions)).step == "raised"
+
+
+async def test_a_transcript_that_goes_astray_shows_the_whole_exchange(session, sessions):
+    await build_world(session)
+    chat = Chat(sessions, "member")
+    with pytest.raises(AssertionError) as failed:
+        await chat.transcript([("/menu", MENU), ("1", "Mục đích thăm?")])
+    message = str(failed.value)
+    assert message.startswith("after '1' the bot did not show 'Mục đích thăm?'; the exchange so far:")
+    assert f">>> /menu\n{MENU}" in message and f">>> 1\n{PROMPTS['visit', 'household']}" in message

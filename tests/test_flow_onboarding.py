@@ -30,6 +30,10 @@ MENU_LABELS = ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠
 ALL_HOUSEHOLD_NAMES = [name for name, _, _ in HOUSEHOLDS] + ["Ngô Văn Xa"]
 
 
+def joining_as_mot(code: str) -> list[tuple[str, str]]:
+    return [(code, CONFIRM), ("1", ASK_NAME), ("Đỗ Văn Một", ASK_PHONE), ("Bỏ qua", "Chào mừng Đỗ Văn Một!")]
+
+
 async def count(sessions, model, *where):
     async with sessions() as s:
         return await s.scalar(select(func.count()).select_from(model).where(*where))
@@ -215,8 +219,7 @@ async def test_a_used_up_code_is_refused(session, sessions):
     world = await build_world(session)
     first, second = Chat(sessions, "first"), Chat(sessions, "second")
     invite = await new_invite(session, world, now=first.now)
-    for line in [invite.code, "1", "Đỗ Văn Một", "Bỏ qua"]:
-        await first.say(line)
+    await first.transcript(joining_as_mot(invite.code))
     assert first.last[0].text.startswith("Chào mừng Đỗ Văn Một!")
     await second.say(invite.code)
     assert second.screen == "Mã mời đã được dùng hết. Xin tổ trưởng một mã mới."
@@ -229,11 +232,8 @@ async def test_a_code_used_up_by_someone_else_meanwhile_is_refused_at_the_end(se
     world = await build_world(session)
     first, second = Chat(sessions, "first"), Chat(sessions, "second")
     invite = await new_invite(session, world, now=first.now)
-    await second.say(invite.code)
-    await second.say("1")
-    await second.say("Đỗ Văn Hai")
-    for line in [invite.code, "1", "Đỗ Văn Một", "Bỏ qua"]:
-        await first.say(line)
+    await second.transcript([(invite.code, CONFIRM), ("1", ASK_NAME), ("Đỗ Văn Hai", ASK_PHONE)])
+    await first.transcript(joining_as_mot(invite.code))
     await second.say("Bỏ qua")
     assert second.screen == "Mã mời đã được dùng hết. Xin tổ trưởng một mã mới."
     assert await count(sessions, Person) == 3
@@ -261,9 +261,7 @@ async def test_cancelling_during_onboarding_stores_nothing(session, sessions, st
     world = await build_world(session)
     chat = Chat(sessions, "quitter")
     invite = await new_invite(session, world, now=chat.now)
-    await chat.say(invite.code)
-    for line in steps:
-        await chat.say(line)
+    await chat.transcript([(invite.code, CONFIRM), *zip(steps, [ASK_NAME, ASK_PHONE], strict=False)])
     await chat.say(command)
     assert chat.screen == "Đã hủy."
     await chat.say("Đỗ Văn Hủy")  # no flow any more: back to being a stranger

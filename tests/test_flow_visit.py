@@ -230,14 +230,18 @@ async def test_undo_within_ten_minutes(session, sessions):
     chat = Chat(sessions, "member")
     # an earlier visit to Nam, then today's
     await to_picker(chat)
-    for line in ["Hoàng Văn Nam", "hôm kia", "1", "1"]:
-        await chat.say(line)
+    await chat.transcript([
+        ("Hoàng Văn Nam", purpose_prompt("Hoàng Văn Nam")),
+        ("hôm kia", "Ngày thăm: ngày 22 tháng 11 năm 2026.\n\n" + purpose_prompt("Hoàng Văn Nam", "ngày 22 tháng 11 năm 2026")),
+        ("1", RAISED), ("1", "✅ Đã ghi thăm hộ Hoàng Văn Nam, ngày 22 tháng 11 năm 2026."),
+    ])
     await chat.say(chat.option_number("Trang chính"))
-    await chat.say("1")
-    await chat.say("Hoàng Văn Nam")  # now on the second page: found by search
-    await chat.say("1")
-    await chat.say("1")
-    await chat.say("1")
+    await chat.transcript([
+        ("1", PICKER),
+        ("Hoàng Văn Nam", "Kết quả tìm “Hoàng Văn Nam”:"),  # now on the second page: found by search
+        ("1", purpose_prompt("Hoàng Văn Nam")), ("1", RAISED),
+        ("1", "✅ Đã ghi thăm hộ Hoàng Văn Nam, ngày 24 tháng 11 năm 2026."),
+    ])
     assert (await household(sessions, "Hoàng Văn Nam")).last_visited_on == dt.date(2026, 11, 24)
     saved_at = chat.now
     chat.now += dt.timedelta(minutes=9)
@@ -252,10 +256,10 @@ async def test_undo_within_ten_minutes(session, sessions):
     await chat.say(choice=f"undo:{undone.id}")
     assert chat.last[0].text == "Không hoàn tác được: đã quá 10 phút hoặc lượt thăm không còn."
     # a never-visited household goes back to "never visited"
-    await chat.say("1")
-    await chat.say("Nguyễn Văn Hùng")
-    await chat.say("1")
-    await chat.say("1")
+    await chat.transcript([
+        ("1", PICKER), ("Nguyễn Văn Hùng", purpose_prompt("Nguyễn Văn Hùng")), ("1", RAISED),
+        ("1", "✅ Đã ghi thăm hộ Nguyễn Văn Hùng"),
+    ])
     await chat.say(chat.option_number("Hoàn tác"))
     assert chat.last[0].text == "↩ Đã hoàn tác lượt thăm."
     assert (await household(sessions, "Nguyễn Văn Hùng")).last_visited_on is None
@@ -267,8 +271,7 @@ async def test_undo_is_refused_after_eleven_minutes_and_for_someone_else(session
     await build_world(session)
     chat = Chat(sessions, "member")
     await to_picker(chat)
-    for line in ["1", "1", "1"]:
-        await chat.say(line)
+    await chat.transcript([("1", purpose_prompt("Hoàng Văn Nam")), ("1", RAISED), ("1", "✅ Đã ghi thăm hộ")])
     [visit] = await visits(sessions)
     leader = Chat(sessions, "leader")
     await leader.say(choice=f"undo:{visit.id}")

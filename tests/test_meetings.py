@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from handlers.meetings.input import parse_future_day, parse_month_day, parse_time
+from handlers.engine.dates import parse_future_day, parse_time
+from handlers.meetings.input import parse_month_day
 from models.enums import AttendanceAnswer, Channel, GroupPurpose, MeetingStatus, Role
 from models.meetings import calendar, occurrences
 from models.tables import (

@@ -9,7 +9,9 @@ from bot.app import App, open_app
 from bot.channels.terminal import TerminalChannel
 from core.i18n import _
 from core.settings import Settings
+from handlers.engine.checks import check_flows
 from handlers.engine.conversation import Env
+from handlers.registry import FLOWS
 from models.demo import find_demo
 from models.people.identities import find_people, terminal_identity
 from models.tables import Person
@@ -25,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def chat_command(args: argparse.Namespace, settings: Settings) -> int:
+    check_flows(FLOWS)  # a flow leading to a missing step stops here, not in someone's chat
     async with open_app(settings) as app:
         async with app.sessions() as session:
             if args.as_person:

@@ -30,7 +30,9 @@ from bot.outbox.sender import Deliverer, OutboxSender
 from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
 from core.i18n import _
 from core.settings import Settings
+from handlers.engine.checks import check_flows
 from handlers.engine.conversation import Env
+from handlers.registry import FLOWS
 from models.base import utcnow
 from models.demo import build_demo, find_demo
 from models.enums import Channel
@@ -48,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    check_flows(FLOWS)  # a flow leading to a missing step stops here, not in someone's chat
     async with open_app(settings) as app:
         async with app.sessions() as session:
             communes = await tree.communes(session)

@@ -171,7 +171,7 @@ async def accept_roles(ctx: Ctx, answer: Answer) -> str:
 
 
 STEPS = {
-    "audience": Step("audience", ask_audience, accept_audience),
-    "villages": Step("villages", ask_villages, accept_villages, free_text=True),
-    "roles": Step("roles", ask_roles, accept_roles),
+    "audience": Step("audience", ask_audience, accept_audience, next=("villages", "roles", "when")),
+    "villages": Step("villages", ask_villages, accept_villages, free_text=True, next=("when",)),
+    "roles": Step("roles", ask_roles, accept_roles, next=("when",)),
 }

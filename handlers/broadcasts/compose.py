@@ -14,16 +14,14 @@ import datetime as dt
 from core.i18n import LazyString, _, __
 from handlers.broadcasts import audience as broadcasts_audience
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
-from handlers.engine.matching import has_letters
 from handlers.engine.outside_flows import command
+from handlers.engine.steps import FutureMoment, TextRule
 from handlers.engine.types import Option, Reply
-from handlers.meetings.input import parse_future_day, parse_time
 from models.access import author_scopes
 from models.broadcasts import announcements, texts
 from models.broadcasts.announcements import TEXT_MAX
 from models.broadcasts.audience import NotAllowed, count_recipients, groups_in
 from models.enums import Channel, UnitKind
-from models.meetings.calendar import local_moment
 from models.outbox.enqueue import outside_quiet_hours
 from models.tables import OrgUnit
 
@@ -33,6 +31,13 @@ REFUSALS: dict[str, LazyString] = {
     "unit": __("Bạn không còn quyền gửi thông báo cho đơn vị này."),
     "audience": __("Phạm vi nhận đã chọn nằm ngoài đơn vị của bạn; hãy chọn lại."),
 }
+
+
+TEXT = TextRule(TEXT_MAX, __("Nội dung thông báo cần có chữ."),
+                __("Nội dung dài {count} ký tự; tối đa {max}. Hãy rút gọn rồi gửi lại."))
+SEND_AT = FutureMoment("date", bad_day=__("Hãy gõ một ngày từ hôm nay trở đi, ví dụ 28/11 hoặc “ngày mai”."),
+                       bad_time=__("Không hiểu giờ này; gõ ví dụ 07:30."),
+                       past=__("Giờ này đã qua; hãy gõ một giờ sắp tới."))
 
 
 def refusal(reason: str) -> str:
@@ -83,15 +88,9 @@ def _keep_photo(ctx: Ctx, answer: Answer) -> bool:
 
 async def accept_text(ctx: Ctx, answer: Answer) -> str:
     photo = _keep_photo(ctx, answer)
-    text = answer.text.strip()
-    if not text and photo:
+    if not answer.text.strip() and photo:
         raise Stay(_("📷 Đã nhận ảnh. Giờ hãy gõ nội dung thông báo."))
-    if not has_letters(text):
-        raise Invalid(_("Nội dung thông báo cần có chữ."))
-    if len(text) > TEXT_MAX:
-        raise Invalid(_("Nội dung dài {count} ký tự; tối đa {max}. Hãy rút gọn rồi gửi lại.").format(
-            count=len(text), max=TEXT_MAX))
-    ctx.put(text=text)
+    ctx.put(text=TEXT.check(answer.text))
     return "audience" if ctx.data.get("photo") else "photo"
 
 
@@ -125,34 +124,12 @@ async def ask_date(ctx: Ctx) -> Prompt:
     return Prompt(_("Gửi vào ngày nào? Gõ ngày, ví dụ 28/11, hoặc “ngày mai”."))
 
 
-async def accept_date(ctx: Ctx, answer: Answer) -> str:
-    day = parse_future_day(answer.text, ctx.today)
-    if day is None:
-        raise Invalid(_("Hãy gõ một ngày từ hôm nay trở đi, ví dụ 28/11 hoặc “ngày mai”."))
-    ctx.put(date=day.isoformat())
-    return "time"
-
-
 async def ask_time(ctx: Ctx) -> Prompt:
     return Prompt(_("Gửi lúc mấy giờ? Gõ giờ:phút, ví dụ 07:30."))
 
 
-async def accept_time(ctx: Ctx, answer: Answer) -> str:
-    parsed = parse_time(answer.text)
-    if parsed is None:
-        raise Invalid(_("Không hiểu giờ này; gõ ví dụ 07:30."))
-    moment = local_moment(dt.date.fromisoformat(ctx.data["date"]), parsed[0], parsed[1], ctx.tz)
-    if moment <= ctx.now:
-        raise Invalid(_("Giờ này đã qua; hãy gõ một giờ sắp tới."))
-    ctx.put(time=f"{parsed[0]:02d}:{parsed[1]:02d}")
-    return "confirm"
-
-
 def _send_at(ctx: Ctx) -> dt.datetime:
-    if ctx.data.get("when") != "later":
-        return ctx.now
-    hour, minute = (int(part) for part in ctx.data["time"].split(":"))
-    return local_moment(dt.date.fromisoformat(ctx.data["date"]), hour, minute, ctx.tz)
+    return SEND_AT.at(ctx) if ctx.data.get("when") == "later" else ctx.now
 
 
 async def ask_confirm(ctx: Ctx) -> Prompt:
@@ -218,15 +195,15 @@ async def finish(ctx: Ctx) -> list[Reply]:
 
 
 FLOW = Flow(
-    name="broadcast", first="text", finish=finish, start=start,
+    name="broadcast", first="text", finish=finish, start=start, start_steps=("unit",),
     steps={
-        "unit": Step("unit", ask_unit, accept_unit),
-        "text": Step("text", ask_text, accept_text, free_text=True),
-        "photo": Step("photo", ask_photo, accept_photo),
+        "unit": Step("unit", ask_unit, accept_unit, next=("text",)),
+        "text": Step("text", ask_text, accept_text, free_text=True, next=("audience", "photo")),
+        "photo": Step("photo", ask_photo, accept_photo, next=("audience",)),
         **broadcasts_audience.STEPS,
-        "when": Step("when", ask_when, accept_when),
-        "date": Step("date", ask_date, accept_date, free_text=True),
-        "time": Step("time", ask_time, accept_time, free_text=True),
+        "when": Step("when", ask_when, accept_when, next=("confirm", "date")),
+        "date": SEND_AT.day_step("date", ask_date, then="time"),
+        "time": SEND_AT.time_step("time", ask_time, then="confirm"),
         "confirm": Step("confirm", ask_confirm, accept_confirm),
     },
 )

@@ -5,10 +5,10 @@ the end — someone else may have acted meanwhile. /huy leaves nothing stored.
 
 from __future__ import annotations
 
-from core.i18n import _
+from core.i18n import _, __
 from handlers.concerns.detail import ACT_FLOW, screen
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Step
-from handlers.engine.matching import has_letters
+from handlers.engine.steps import LabelChoice, TextRule, choice_step, text_step
 from handlers.engine.types import Option, Reply
 from models.concerns import people as concerns_people, workflow
 from models.concerns.notify import notify_change
@@ -24,6 +24,11 @@ SKIP = "skip"
 FIRST_STEP = {Action.TAKE_ON: "who", Action.ESCALATE: "escalate", Action.NOTE: "note", Action.ANSWER: "answer",
               Action.CLOSE: "reason", Action.REOPEN: "reopen"}
 OPTIONAL_NOTE = {Action.TAKE_ON, Action.CLOSE}
+TOO_SHORT, TOO_LONG = __("Hãy gõ bằng chữ (ít nhất {min} ký tự)."), __("Dài {count} ký tự; tối đa {max}.")
+NOTE = TextRule(NOTE_MAX, TOO_SHORT, TOO_LONG, minimum=2)
+BODY = TextRule(BODY_MAX, TOO_SHORT, TOO_LONG, minimum=2)  # an outside body taking the concern on
+ANSWER = TextRule(ANSWER_MAX, TOO_SHORT, TOO_LONG, minimum=ANSWER_MIN)
+REASONS = LabelChoice("r:", CLOSE_REASON_LABELS, __("Hãy chọn lý do bằng số từ 1 đến {count}."))
 
 
 def _status_code(concern: Concern, act: str) -> str:
@@ -54,15 +59,6 @@ async def start(ctx: Ctx) -> str:
     return FIRST_STEP[ctx.data["act"]]
 
 
-def _text(answer: Answer, *, minimum: int = 2, maximum: int = NOTE_MAX) -> str:
-    text = answer.text.strip()
-    if not has_letters(text) or len(text) < minimum:
-        raise Invalid(_("Hãy gõ bằng chữ (ít nhất {min} ký tự).").format(min=minimum))
-    if len(text) > maximum:
-        raise Invalid(_("Dài {count} ký tự; tối đa {max}.").format(count=len(text), max=maximum))
-    return text
-
-
 async def ask_who(ctx: Ctx) -> Prompt:
     concern = await ctx.session.get(Concern, ctx.data["concern_id"])
     people = await concerns_people.assignable(ctx.session, concern, PEOPLE)
@@ -78,7 +74,7 @@ async def accept_who(ctx: Ctx, answer: Answer) -> str:
     if answer.option is not None and answer.option.key.startswith("p:"):
         ctx.put(assignee_id=int(answer.option.key[2:]), assignee_label=None)
     else:
-        ctx.put(assignee_id=ctx.person.id, assignee_label=_text(answer, maximum=BODY_MAX))
+        ctx.put(assignee_id=ctx.person.id, assignee_label=BODY.check(answer.text))
     return "note"
 
 
@@ -88,14 +84,6 @@ async def ask_note(ctx: Ctx) -> Prompt:
     return Prompt(_("Ghi chú cho ý kiến {reference}:").format(reference=ctx.data["reference"]))
 
 
-async def accept_note(ctx: Ctx, answer: Answer) -> None:
-    if answer.option is not None and answer.option.key == SKIP and ctx.data["act"] in OPTIONAL_NOTE:
-        ctx.put(note=None)
-        return None
-    ctx.put(note=_text(answer))
-    return None
-
-
 async def ask_escalate(ctx: Ctx) -> Prompt:
     concern = await ctx.session.get(Concern, ctx.data["concern_id"])
     level = LEVEL_LABELS[workflow.LEVELS[workflow.LEVELS.index(concern.level) + 1]]
@@ -103,40 +91,17 @@ async def ask_escalate(ctx: Ctx) -> Prompt:
         reference=concern.reference, level=level), (Option("go", _("⬆ Chuyển lên {level}").format(level=level)),))
 
 
-async def accept_escalate(ctx: Ctx, answer: Answer) -> None:
-    ctx.put(note=None if answer.option is not None and answer.option.key == "go" else _text(answer))
-    return None
-
-
 async def ask_answer(ctx: Ctx) -> Prompt:
     return Prompt(_("Nội dung trả lời ý kiến {reference} (người đã ghi ý kiến sẽ báo lại cho hộ):").format(
         reference=ctx.data["reference"]))
 
 
-async def accept_answer(ctx: Ctx, answer: Answer) -> None:
-    ctx.put(text=_text(answer, minimum=ANSWER_MIN, maximum=ANSWER_MAX))
-    return None
-
-
-async def ask_reason(ctx: Ctx) -> Prompt:
-    return Prompt(_("Đóng ý kiến {reference} với lý do:").format(reference=ctx.data["reference"]),
-                  tuple(Option(f"r:{reason.value}", str(label)) for reason, label in CLOSE_REASON_LABELS.items()))
-
-
-async def accept_reason(ctx: Ctx, answer: Answer) -> str:
-    if answer.option is None or not answer.option.key.startswith("r:"):
-        raise Invalid(_("Hãy chọn lý do bằng số từ 1 đến {count}.").format(count=len(CLOSE_REASON_LABELS)))
-    ctx.put(reason=answer.option.key[2:])
-    return "note"
+def reason_text(ctx: Ctx) -> str:
+    return _("Đóng ý kiến {reference} với lý do:").format(reference=ctx.data["reference"])
 
 
 async def ask_reopen(ctx: Ctx) -> Prompt:
     return Prompt(_("Vì sao mở lại ý kiến {reference}?").format(reference=ctx.data["reference"]))
-
-
-async def accept_reopen(ctx: Ctx, answer: Answer) -> None:
-    ctx.put(note=_text(answer))
-    return None
 
 
 async def _perform(ctx: Ctx, concern: Concern) -> ConcernEvent | None:
@@ -192,13 +157,14 @@ async def finish(ctx: Ctx) -> list[Reply]:
 
 
 FLOW = Flow(
-    name=ACT_FLOW, first="note", finish=finish, start=start,
+    name=ACT_FLOW, first="note", finish=finish, start=start, start_steps=tuple(FIRST_STEP.values()),
     steps={
-        "who": Step("who", ask_who, accept_who, free_text=True),
-        "note": Step("note", ask_note, accept_note, free_text=True),
-        "escalate": Step("escalate", ask_escalate, accept_escalate, free_text=True),
-        "answer": Step("answer", ask_answer, accept_answer, free_text=True),
-        "reason": Step("reason", ask_reason, accept_reason),
-        "reopen": Step("reopen", ask_reopen, accept_reopen, free_text=True),
+        "who": Step("who", ask_who, accept_who, free_text=True, next=("note",)),
+        # The only option either prompt offers is "Bỏ qua" (a note that may be left out) or "⬆ Chuyển lên".
+        "note": text_step("note", ask_note, NOTE, optional=True),
+        "escalate": text_step("escalate", ask_escalate, NOTE, key="note", optional=True),
+        "answer": text_step("answer", ask_answer, ANSWER, key="text"),
+        "reason": choice_step("reason", reason_text, REASONS, then="note"),
+        "reopen": text_step("reopen", ask_reopen, NOTE, key="note"),
     },
 )

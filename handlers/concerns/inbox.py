@@ -136,7 +136,7 @@ async def finish(ctx: Ctx) -> list[Reply]:
 FLOW = Flow(
     name="concern_inbox", first="list", finish=finish, start=start,
     steps={
-        "list": Step("list", ask_list, accept_list, free_text=True),
-        "filter": Step("filter", ask_filter, accept_filter),
+        "list": Step("list", ask_list, accept_list, free_text=True, next=("filter",)),
+        "filter": Step("filter", ask_filter, accept_filter, next=("list",)),
     },
 )

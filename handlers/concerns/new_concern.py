@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.i18n import _, format_date
+from core.i18n import _, __, format_date
 from handlers.concerns import similar_offer
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
-from handlers.engine.matching import has_letters
+from handlers.engine.steps import LabelChoice, TextRule, choice_step
 from handlers.engine.types import Option, Reply
 from handlers.households.picker import accept_household, ask_household
 from models.concerns.group_notice import post_new_concern
@@ -19,6 +19,10 @@ from models.tables import Household
 from models.units import tree
 
 DESCRIPTION_MIN, DESCRIPTION_MAX, MAX_PHOTOS = 5, 2000, 5
+CATEGORIES = LabelChoice("c:", CATEGORY_LABELS, __("Hãy chọn lĩnh vực bằng số từ 1 đến {count}."))
+URGENCIES = LabelChoice("u:", URGENCY_LABELS, __("Hãy chọn 1 (Bình thường) hoặc 2 (Khẩn)."), columns=2)
+DESCRIPTION = TextRule(DESCRIPTION_MAX, __("Hãy gõ nội dung bằng chữ (ít nhất {min} ký tự)."),
+                       __("Nội dung dài {count} ký tự; tối đa {max}."), minimum=DESCRIPTION_MIN)
 
 
 async def start(ctx: Ctx) -> str:
@@ -27,19 +31,11 @@ async def start(ctx: Ctx) -> str:
     return "category"
 
 
-async def ask_category(ctx: Ctx) -> Prompt:
+def category_text(ctx: Ctx) -> str:
     prefilled = ctx.data.get("household_id")
     head = _("📣 Ghi ý kiến, kiến nghị") + (_(" của hộ {name}").format(name=ctx.data.get("household_name", ""))
                                            if prefilled and ctx.data.get("household_name") else "")
-    return Prompt(head + "\n" + _("Lĩnh vực?"),
-                  tuple(Option(f"c:{c.value}", str(label)) for c, label in CATEGORY_LABELS.items()))
-
-
-async def accept_category(ctx: Ctx, answer: Answer) -> str:
-    if answer.option is None or not answer.option.key.startswith("c:"):
-        raise Invalid(_("Hãy chọn lĩnh vực bằng số từ 1 đến {count}.").format(count=len(CATEGORY_LABELS)))
-    ctx.put(category=answer.option.key[2:])
-    return "description"
+    return head + "\n" + _("Lĩnh vực?")
 
 
 async def ask_description(ctx: Ctx) -> Prompt:
@@ -58,26 +54,18 @@ async def accept_description(ctx: Ctx, answer: Answer) -> str:
         ctx.put(photos=[*photos, answer.photo])
         if not answer.text.strip():
             raise Stay(_("Đã nhận ảnh."))
-    text = answer.text.strip()
-    if not has_letters(text) or len(text) < DESCRIPTION_MIN:
-        raise Invalid(_("Hãy gõ nội dung bằng chữ (ít nhất {min} ký tự).").format(min=DESCRIPTION_MIN))
-    if len(text) > DESCRIPTION_MAX:
-        raise Invalid(_("Nội dung dài {count} ký tự; tối đa {max}.").format(count=len(text), max=DESCRIPTION_MAX))
-    ctx.put(description=text)
+    ctx.put(description=DESCRIPTION.check(answer.text))
     if ctx.data.get("household_first") and await _offer_similar(ctx):
         return similar_offer.STEP
     return "urgency"
 
 
 async def ask_urgency(ctx: Ctx) -> Prompt:
-    return Prompt(_("Mức độ?"), tuple(Option(f"u:{u.value}", str(label)) for u, label in URGENCY_LABELS.items()),
-                  columns=2)
+    return URGENCIES.prompt(_("Mức độ?"))
 
 
 async def accept_urgency(ctx: Ctx, answer: Answer) -> str | None:
-    if answer.option is None or not answer.option.key.startswith("u:"):
-        raise Invalid(_("Hãy chọn 1 (Bình thường) hoặc 2 (Khẩn)."))
-    ctx.put(urgency=answer.option.key[2:])
+    ctx.put(urgency=URGENCIES.choose(answer).value)
     return None if ctx.data.get("household_id") else "household"
 
 
@@ -158,10 +146,11 @@ async def finish(ctx: Ctx) -> list[Reply]:
 FLOW = Flow(
     name="concern", first="category", finish=finish, start=start,
     steps={
-        "category": Step("category", ask_category, accept_category),
-        "description": Step("description", ask_description, accept_description, free_text=True),
-        "urgency": Step("urgency", ask_urgency, accept_urgency),
-        "household": Step("household", ask_household_step, accept_household_step),
-        similar_offer.STEP: Step(similar_offer.STEP, similar_offer.ask, similar_offer.accept),
+        "category": choice_step("category", category_text, CATEGORIES, then="description"),
+        "description": Step("description", ask_description, accept_description, free_text=True,
+                            next=(similar_offer.STEP, "urgency")),
+        "urgency": Step("urgency", ask_urgency, accept_urgency, next=("household",)),
+        "household": Step("household", ask_household_step, accept_household_step, next=(similar_offer.STEP,)),
+        similar_offer.STEP: Step(similar_offer.STEP, similar_offer.ask, similar_offer.accept, next=("urgency",)),
     },
 )

@@ -127,6 +127,6 @@ async def finish(ctx: Ctx) -> list[Reply]:
 
 
 FLOW = Flow(name="concern_rules", first="pick", finish=finish, start=start, steps={
-    "pick": Step("pick", ask_pick, accept_pick),
+    "pick": Step("pick", ask_pick, accept_pick, next=("days",)),
     "days": Step("days", ask_days, accept_days, free_text=True),
 })

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import _, current_locale, use_locale
 from handlers.engine import outside_flows
+from handlers.engine.checks import undeclared
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay
 from handlers.engine.matching import is_label, match_option, parse_command
 from handlers.engine.types import Incoming, Option, Reply
@@ -71,6 +72,8 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
     name, arg = command if command else ("", "")
     if ctx.incoming.is_group:
         return await binding.handle_group(ctx, name, text)
+    if ctx.state.flow and not _resumable(ctx):
+        return [await _gone(ctx)]
 
     if name in CANCEL:
         had_flow = ctx.state.flow is not None
@@ -107,6 +110,29 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
     if ctx.state.flow:
         return await _continue(ctx, FLOWS[ctx.state.flow], text, False)
     return await _top_level(ctx, text)
+
+
+def _resumable(ctx: Ctx) -> bool:
+    """Whether the stored flow and step still exist (an upgrade may have removed or renamed them)."""
+    flow = FLOWS.get(ctx.state.flow or "")
+    return flow is not None and ctx.state.step in flow.steps
+
+
+async def _gone(ctx: Ctx) -> Reply:
+    """Clears a half-done flow the code no longer has, whatever the message: it answered a step
+    that is gone, and read against the menu a "2" would start something nobody asked for."""
+    log.warning("chat %s: flow %r step %r no longer exists; cleared", ctx.state.chat_id, ctx.state.flow,
+                ctx.state.step)
+    conversations.clear_flow(ctx.state)
+    return await _menu_or_stranger(ctx, _("Việc đang làm dở không còn nữa sau khi cập nhật; mời chọn lại."))
+
+
+def _leads_to(flow: Flow, step: str | None, target: str) -> bool:
+    """Logs a move the flow does not declare (tests fail on it); False when the target does not exist."""
+    problem = undeclared(flow, step, target)
+    if problem is not None:
+        log.error("undeclared step: %s", problem)
+    return target in flow.steps
 
 
 async def _menu_or_stranger(ctx: Ctx, notice: str) -> Reply:
@@ -176,6 +202,8 @@ async def _start_flow(ctx: Ctx, name: str, data: dict) -> list[Reply]:
             return [await _menu_or_stranger(ctx, str(error))]
         if first is None:  # nothing to ask: finish straight away
             return await _finish(ctx, flow)
+        if not _leads_to(flow, None, first):
+            return [await _gone(ctx)]
         ctx.state.step = first
     return [await _ask(ctx, flow, "")]
 
@@ -216,6 +244,8 @@ async def _continue(ctx: Ctx, flow: Flow, text: str, was_command: bool) -> list[
         return [await _ask(ctx, flow, stay.notice)]
     if next_step is None:
         return await _finish(ctx, flow)
+    if not _leads_to(flow, step.name, next_step):
+        return [await _gone(ctx)]
     ctx.put(_history=[*history, step.name])
     ctx.state.step = next_step
     return [await _ask(ctx, flow, "")]

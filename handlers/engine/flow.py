@@ -95,6 +95,9 @@ class Step:
     accept: Callable[[Ctx, Answer], Awaitable[str | None]]
     # Free-text steps take what is typed even when options (like "Bỏ qua") are offered.
     free_text: bool = False
+    # Every step `accept` may name: checked against the flow at start-up (`handlers/engine/checks.py`)
+    # and against what `accept` returns on every answer, so the declaration cannot fall behind the code.
+    next: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,5 +107,6 @@ class Flow:
     steps: dict[str, Step]
     finish: Callable[[Ctx], Awaitable[list[Reply]]]
     start: Callable[[Ctx], Awaitable[str]] | None = None  # may pick another first step
+    start_steps: tuple[str, ...] = ()  # the steps `start` may pick besides `first`
     needs_person: bool = True
     options: dict[str, Any] = field(default_factory=dict)

@@ -5,16 +5,17 @@ The buttons arrive on a queued reminder, perhaps days later, so everything is ch
 
 from __future__ import annotations
 
-from core.i18n import _, format_date
-from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Step
-from handlers.engine.matching import has_letters
+from core.i18n import _, __, format_date
+from handlers.engine.flow import Ctx, Flow, Invalid, Prompt
 from handlers.engine.outside_flows import action
+from handlers.engine.steps import TextRule, text_step
 from handlers.engine.types import Option, Reply
 from models.enums import AttendanceAnswer, MeetingStatus
 from models.meetings import occurrences
 from models.tables import Meeting
 
 REASON_MAX = 300
+REASON = TextRule(REASON_MAX, __("Lý do cần có chữ; hoặc chọn Bỏ qua."), __("Lý do dài {count} ký tự; tối đa {max}."))
 
 
 async def _answerable(ctx: Ctx, meeting_id: int) -> Meeting:
@@ -63,19 +64,6 @@ async def ask_reason(ctx: Ctx) -> Prompt:
                   (Option("rs:skip", _("Bỏ qua")),))
 
 
-async def accept_reason(ctx: Ctx, answer: Answer) -> None:
-    if answer.option is not None:
-        ctx.put(reason=None)
-        return None
-    text = answer.text.strip()
-    if not has_letters(text):
-        raise Invalid(_("Lý do cần có chữ; hoặc chọn Bỏ qua."))
-    if len(text) > REASON_MAX:
-        raise Invalid(_("Lý do dài {count} ký tự; tối đa {max}.").format(count=len(text), max=REASON_MAX))
-    ctx.put(reason=text)
-    return None
-
-
 async def finish(ctx: Ctx) -> list[Reply]:
     try:  # the meeting may have been cancelled while the person was typing
         meeting = await _answerable(ctx, ctx.data["meeting_id"])
@@ -90,5 +78,5 @@ async def finish(ctx: Ctx) -> list[Reply]:
 
 FLOW = Flow(
     name="meeting_absent", first="reason", finish=finish, start=start,
-    steps={"reason": Step("reason", ask_reason, accept_reason, free_text=True)},
+    steps={"reason": text_step("reason", ask_reason, REASON, optional=True)},
 )

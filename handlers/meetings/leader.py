@@ -6,21 +6,21 @@ a meeting in `handlers/meetings/minutes.py`.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from core.i18n import _
+from core.i18n import _, __
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
-from handlers.engine.matching import has_letters
+from handlers.engine.steps import FutureMoment, TextRule, text_step
 from handlers.engine.types import Option, Reply
 from handlers.meetings import minutes, monthly_rule
-from handlers.meetings.input import parse_future_day, parse_time
 from handlers.meetings.texts import at_place, describe_meeting, describe_rule
 from models.enums import MeetingStatus
 from models.meetings import occurrences
-from models.meetings.calendar import local_moment
 from models.tables import Meeting, OrgUnit
 
 PLACE_MAX, REASON_MAX = 200, 200
+PLACE = TextRule(PLACE_MAX, __("Địa điểm cần có chữ; hoặc chọn bỏ qua."), __("Địa điểm dài {count} ký tự; tối đa {max}."))
+CANCEL_REASON = TextRule(REASON_MAX, __("Hãy gõ lý do bằng chữ."), __("Lý do dài {count} ký tự; tối đa {max}."))
+MOVED = FutureMoment("move_date", bad_day=__("Hãy gõ một ngày từ hôm nay trở đi, ví dụ 28/11."),
+                     bad_time=__("Không hiểu giờ này; gõ ví dụ 19:30."), past=__("Giờ này đã qua; hãy gõ giờ khác."))
 
 
 async def runs_meetings(ctx: Ctx) -> bool:
@@ -88,21 +88,15 @@ async def ask_time(ctx: Ctx) -> Prompt:
 
 
 async def accept_time(ctx: Ctx, answer: Answer) -> str:
+    """The monthly meeting's time, or a moved meeting's (which must lie ahead, the old time too)."""
     if answer.option is not None and answer.option.key == "tm:keep":
-        ctx.put(time=(await _meeting(ctx)).starts_at.astimezone(ctx.tz).strftime("%H:%M"))
+        time = (await _meeting(ctx)).starts_at.astimezone(ctx.tz).strftime("%H:%M")
     else:
-        parsed = parse_time(answer.text)
-        if parsed is None:
-            raise Invalid(_("Không hiểu giờ này; gõ ví dụ 19:30."))
-        ctx.put(time=f"{parsed[0]:02d}:{parsed[1]:02d}")
-    if ctx.data.get("action") == "move" and _new_start(ctx) <= ctx.now:
-        raise Invalid(_("Giờ này đã qua; hãy gõ giờ khác."))
+        time = MOVED.time_typed(answer)
+    if ctx.data.get("action") == "move":
+        MOVED.require_ahead(ctx, time)
+    ctx.put(time=time)
     return "place"
-
-
-def _new_start(ctx: Ctx) -> dt.datetime:
-    hour, minute = (int(part) for part in ctx.data["time"].split(":"))
-    return local_moment(dt.date.fromisoformat(ctx.data["move_date"]), hour, minute, ctx.tz)
 
 
 async def ask_place(ctx: Ctx) -> Prompt:
@@ -116,12 +110,7 @@ async def accept_place(ctx: Ctx, answer: Answer) -> None:
     if answer.option is not None:
         ctx.put(place=(await _meeting(ctx)).place if answer.option.key == "pl:keep" else None)
         return None
-    text = answer.text.strip()
-    if not has_letters(text):
-        raise Invalid(_("Địa điểm cần có chữ; hoặc chọn bỏ qua."))
-    if len(text) > PLACE_MAX:
-        raise Invalid(_("Địa điểm dài {count} ký tự; tối đa {max}.").format(count=len(text), max=PLACE_MAX))
-    ctx.put(place=text)
+    ctx.put(place=PLACE.check(answer.text))
     return None
 
 
@@ -130,27 +119,9 @@ async def ask_move_date(ctx: Ctx) -> Prompt:
         when=describe_meeting(await _meeting(ctx), ctx)))
 
 
-async def accept_move_date(ctx: Ctx, answer: Answer) -> str:
-    day = parse_future_day(answer.text, ctx.today)
-    if day is None:
-        raise Invalid(_("Hãy gõ một ngày từ hôm nay trở đi, ví dụ 28/11."))
-    ctx.put(move_date=day.isoformat())
-    return "time"
-
-
 async def ask_cancel_reason(ctx: Ctx) -> Prompt:
     return Prompt(_("Hủy buổi họp {when}. Lý do (thành viên sẽ được báo):").format(
         when=describe_meeting(await _meeting(ctx), ctx)))
-
-
-async def accept_cancel_reason(ctx: Ctx, answer: Answer) -> None:
-    text = answer.text.strip()
-    if not has_letters(text):
-        raise Invalid(_("Hãy gõ lý do bằng chữ."))
-    if len(text) > REASON_MAX:
-        raise Invalid(_("Lý do dài {count} ký tự; tối đa {max}.").format(count=len(text), max=REASON_MAX))
-    ctx.put(cancel_reason=text)
-    return None
 
 
 async def finish(ctx: Ctx) -> list[Reply]:
@@ -166,7 +137,7 @@ async def finish(ctx: Ctx) -> list[Reply]:
         await occurrences.cancel_meeting(ctx.session, meeting, reason=ctx.data["cancel_reason"], actor_id=ctx.person.id)
         return [Reply(_("✅ Đã hủy buổi họp {when}. Thành viên sẽ được báo.").format(
             when=describe_meeting(meeting, ctx)))]
-    await occurrences.move_meeting(ctx.session, meeting, starts_at=_new_start(ctx), place=ctx.data.get("place"),
+    await occurrences.move_meeting(ctx.session, meeting, starts_at=MOVED.at(ctx), place=ctx.data.get("place"),
                                 actor_id=ctx.person.id)
     return [Reply(_("✅ Đã dời buổi họp sang {when}. Thành viên sẽ được nhắc theo lịch mới.").format(
         when=describe_meeting(meeting, ctx)))]
@@ -175,12 +146,12 @@ async def finish(ctx: Ctx) -> list[Reply]:
 FLOW = Flow(
     name="meeting_admin", first="menu", finish=finish, start=start,
     steps={
-        "menu": Step("menu", ask_menu, accept_menu),
+        "menu": Step("menu", ask_menu, accept_menu, next=("pattern", "move_date", "cancel_reason", minutes.FIRST)),
         **monthly_rule.STEPS,
-        "time": Step("time", ask_time, accept_time, free_text=True),
+        "time": Step("time", ask_time, accept_time, free_text=True, next=("place",)),
         "place": Step("place", ask_place, accept_place, free_text=True),
-        "move_date": Step("move_date", ask_move_date, accept_move_date, free_text=True),
-        "cancel_reason": Step("cancel_reason", ask_cancel_reason, accept_cancel_reason, free_text=True),
+        "move_date": MOVED.day_step("move_date", ask_move_date, then="time"),
+        "cancel_reason": text_step("cancel_reason", ask_cancel_reason, CANCEL_REASON),
         **minutes.STEPS,
     },
 )

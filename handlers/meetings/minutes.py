@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from core.i18n import _, format_date
+from core.i18n import _, __, format_date
 from handlers.engine.flow import Answer, Ctx, Invalid, Prompt, Stay, Step
-from handlers.engine.matching import has_letters
+from handlers.engine.steps import TextRule, text_step
 from handlers.engine.types import Option, Reply
 from models.enums import AttendanceAnswer
 from models.meetings import occurrences
@@ -20,6 +20,9 @@ from models.tables import Meeting
 MINUTES_MIN, MINUTES_MAX = 5, 2000
 RECORD_WINDOW = dt.timedelta(days=30)
 DONE = "at:done"
+FIRST = "attendance"  # the step `begin` leads to
+MINUTES = TextRule(MINUTES_MAX, __("Hãy gõ nội dung bằng chữ (ít nhất {min} ký tự)."),
+                   __("Nội dung dài {count} ký tự; tối đa {max}."), minimum=MINUTES_MIN)
 
 
 async def answers_text(ctx: Ctx, meeting: Meeting) -> str:
@@ -48,7 +51,7 @@ async def begin(ctx: Ctx) -> str:
     present = [p.id for p, a in rows if a is not None and (
         a.attended if recorded else a.answer == AttendanceAnswer.ATTEND)]
     ctx.put(action="record", meeting_id=meeting.id, members=[p.id for p, _a in rows], present=present)
-    return "attendance"
+    return FIRST
 
 
 async def ask_attendance(ctx: Ctx) -> Prompt:
@@ -84,16 +87,6 @@ async def ask_minutes(ctx: Ctx) -> Prompt:
     return Prompt(_("Biên bản ngắn: kết luận, việc đã giao cho ai (gõ vài dòng):"))
 
 
-async def accept_minutes(ctx: Ctx, answer: Answer) -> None:
-    text = answer.text.strip()
-    if not has_letters(text) or len(text) < MINUTES_MIN:
-        raise Invalid(_("Hãy gõ nội dung bằng chữ (ít nhất {min} ký tự).").format(min=MINUTES_MIN))
-    if len(text) > MINUTES_MAX:
-        raise Invalid(_("Nội dung dài {count} ký tự; tối đa {max}.").format(count=len(text), max=MINUTES_MAX))
-    ctx.put(minutes=text)
-    return None
-
-
 async def finish(ctx: Ctx) -> list[Reply]:
     meeting = await ctx.session.get(Meeting, ctx.data["meeting_id"])
     present = set(ctx.data["present"])
@@ -107,6 +100,6 @@ async def finish(ctx: Ctx) -> list[Reply]:
 
 
 STEPS = {
-    "attendance": Step("attendance", ask_attendance, accept_attendance),
-    "minutes": Step("minutes", ask_minutes, accept_minutes, free_text=True),
+    "attendance": Step("attendance", ask_attendance, accept_attendance, next=("minutes",)),
+    "minutes": text_step("minutes", ask_minutes, MINUTES),
 }

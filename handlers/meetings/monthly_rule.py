@@ -6,12 +6,15 @@ that follow are shared with moving a meeting.
 
 from __future__ import annotations
 
-from core.i18n import _
+from core.i18n import _, __
 from handlers.engine.flow import Answer, Ctx, Invalid, Prompt, Step
+from handlers.engine.steps import LabelChoice, choice_step
 from handlers.engine.types import Option, Reply
 from handlers.meetings.input import parse_month_day
 from handlers.meetings.texts import WEEKDAY_LABELS, at_place, describe_meeting, describe_rule
 from models.meetings import occurrences
+
+WEEKDAYS = LabelChoice("wd:", dict(enumerate(WEEKDAY_LABELS)), __("Hãy chọn một thứ từ 1 đến 7."), columns=2)
 
 
 async def ask_pattern(ctx: Ctx) -> Prompt:
@@ -43,18 +46,9 @@ async def accept_day(ctx: Ctx, answer: Answer) -> str:
     return "time"
 
 
-async def ask_weekday(ctx: Ctx) -> Prompt:
-    head = _("Thứ mấy đầu tiên của tháng?") if ctx.data.get("pattern") == "first" else _(
+def weekday_text(ctx: Ctx) -> str:
+    return _("Thứ mấy đầu tiên của tháng?") if ctx.data.get("pattern") == "first" else _(
         "Thứ mấy cuối cùng của tháng?")
-    return Prompt(head, tuple(Option(f"wd:{i}", str(label)) for i, label in enumerate(WEEKDAY_LABELS)), columns=2)
-
-
-async def accept_weekday(ctx: Ctx, answer: Answer) -> str:
-    key = answer.option.key if answer.option else ""
-    if not key.startswith("wd:"):
-        raise Invalid(_("Hãy chọn một thứ từ 1 đến 7."))
-    ctx.put(weekday=int(key[3:]))
-    return "time"
 
 
 async def finish(ctx: Ctx) -> list[Reply]:
@@ -74,7 +68,7 @@ async def finish(ctx: Ctx) -> list[Reply]:
 
 
 STEPS = {
-    "pattern": Step("pattern", ask_pattern, accept_pattern),
-    "day": Step("day", ask_day, accept_day, free_text=True),
-    "weekday": Step("weekday", ask_weekday, accept_weekday),
+    "pattern": Step("pattern", ask_pattern, accept_pattern, next=("day", "weekday")),
+    "day": Step("day", ask_day, accept_day, free_text=True, next=("time",)),
+    "weekday": choice_step("weekday", weekday_text, WEEKDAYS, then="time"),
 }

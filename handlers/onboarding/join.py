@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from core.i18n import _
+from core.i18n import _, __
 from core.text import normalize_phone
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Step
-from handlers.engine.matching import has_letters
+from handlers.engine.steps import TextRule
 from handlers.engine.types import Option, Reply
 from models.enums import Role, UnitKind
 from models.labels import ROLE_LABELS
@@ -14,6 +14,8 @@ from models.people.invites import InviteProblem
 from models.people.onboarding import AlreadyLinked, join
 from models.tables import InviteCode, OrgUnit
 from models.units import tree
+
+FULL_NAME = TextRule(80, __("Hãy gõ họ và tên đầy đủ, ví dụ: Nguyễn Văn An."), __("Họ tên quá dài."), minimum=4)
 
 
 def problem_text(problem: InviteProblem) -> str:
@@ -63,11 +65,9 @@ async def ask_name(ctx: Ctx) -> Prompt:
 
 async def accept_name(ctx: Ctx, answer: Answer) -> str:
     name = " ".join(answer.text.split())
-    if not has_letters(name) or len(name) < 4 or any(ch.isdigit() for ch in name):
-        raise Invalid(_("Hãy gõ họ và tên đầy đủ, ví dụ: Nguyễn Văn An."))
-    if len(name) > 80:
-        raise Invalid(_("Họ tên quá dài."))
-    ctx.put(full_name=name)
+    if any(ch.isdigit() for ch in name):
+        raise Invalid(str(FULL_NAME.too_short))
+    ctx.put(full_name=FULL_NAME.check(name))
     return "phone"
 
 
@@ -111,8 +111,8 @@ async def finish(ctx: Ctx) -> list[Reply]:
 FLOW = Flow(
     name="onboarding", first="confirm", finish=finish, start=start, needs_person=False,
     steps={
-        "confirm": Step("confirm", ask_confirm, accept_confirm),
-        "name": Step("name", ask_name, accept_name, free_text=True),
+        "confirm": Step("confirm", ask_confirm, accept_confirm, next=("name",)),
+        "name": Step("name", ask_name, accept_name, free_text=True, next=("phone",)),
         "phone": Step("phone", ask_phone, accept_phone, free_text=True),
     },
 )

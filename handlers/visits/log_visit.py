@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.i18n import _, format_date
+from core.i18n import _, __, format_date
 from handlers.engine.dates import BadDate, looks_like_date, parse_day
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
-from handlers.engine.matching import has_letters
+from handlers.engine.steps import LabelChoice, TextRule, text_step
 from handlers.engine.types import Option, Reply
 from handlers.households.picker import accept_household, ask_household
 from models.concerns import passing_on
@@ -25,6 +25,8 @@ from models.visits.record import household_to_visit, record_visit
 
 NOTE_MAX = 500
 ANSWERS_SHOWN = 3  # more than one waiting is rare; the rest come on the next visit
+PURPOSES = LabelChoice("p:", PURPOSE_LABELS, __("Hãy chọn mục đích bằng số từ 1 đến {count}."))
+NOTE = TextRule(NOTE_MAX, __("Ghi chú cần có chữ; hoặc chọn Bỏ qua."), __("Ghi chú dài {count} ký tự; tối đa {max}."))
 
 
 async def ask_household_step(ctx: Ctx) -> Prompt:
@@ -73,12 +75,12 @@ async def ask_purpose(ctx: Ctx) -> Prompt:
     when = _("hôm nay") if day == ctx.today else format_date(day)
     text = _("Thăm hộ {name} ({when}). Mục đích thăm?\n(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “12/11”.)"
              ).format(name=ctx.data["household_name"], when=when)
-    return Prompt(text, tuple(Option(f"p:{p.value}", str(label)) for p, label in PURPOSE_LABELS.items()))
+    return PURPOSES.prompt(text)
 
 
 async def accept_purpose(ctx: Ctx, answer: Answer) -> str:
-    if answer.option is not None and answer.option.key.startswith("p:"):
-        ctx.put(purpose=answer.option.key[2:])
+    if (purpose := PURPOSES.picked(answer)) is not None:
+        ctx.put(purpose=purpose.value)
         return "raised"
     if looks_like_date(answer.text):
         try:
@@ -87,7 +89,7 @@ async def accept_purpose(ctx: Ctx, answer: Answer) -> str:
             raise Invalid(date_problem(error)) from None
         ctx.put(visited_on=day.isoformat())
         raise Stay(_("Ngày thăm: {date}.").format(date=format_date(day)))
-    raise Invalid(_("Hãy chọn mục đích bằng số từ 1 đến {count}.").format(count=len(PURPOSE_LABELS)))
+    raise Invalid(PURPOSES.refusal())
 
 
 def date_problem(error: BadDate) -> str:
@@ -119,18 +121,6 @@ async def accept_raised(ctx: Ctx, answer: Answer) -> str | None:
 async def ask_note(ctx: Ctx) -> Prompt:
     return Prompt(_("Ghi chú ngắn (tối đa {max} ký tự), hoặc bỏ qua:").format(max=NOTE_MAX),
                   (Option("n:skip", _("Bỏ qua")),))
-
-
-async def accept_note(ctx: Ctx, answer: Answer) -> None:
-    if answer.option is not None:
-        return None
-    text = answer.text.strip()
-    if not has_letters(text):
-        raise Invalid(_("Ghi chú cần có chữ; hoặc chọn Bỏ qua."))
-    if len(text) > NOTE_MAX:
-        raise Invalid(_("Ghi chú dài {count} ký tự; tối đa {max}.").format(count=len(text), max=NOTE_MAX))
-    ctx.put(note=text)
-    return None
 
 
 async def finish(ctx: Ctx) -> list[Reply]:
@@ -170,10 +160,10 @@ async def _record_told(ctx: Ctx, household_id: int) -> list[str]:
 FLOW = Flow(
     name="visit", first="household", finish=finish,
     steps={
-        "household": Step("household", ask_household_step, accept_household_step),
-        "told": Step("told", ask_told, accept_told),
-        "purpose": Step("purpose", ask_purpose, accept_purpose),
-        "raised": Step("raised", ask_raised, accept_raised),
-        "note": Step("note", ask_note, accept_note, free_text=True),
+        "household": Step("household", ask_household_step, accept_household_step, next=("told", "purpose")),
+        "told": Step("told", ask_told, accept_told, next=("purpose",)),
+        "purpose": Step("purpose", ask_purpose, accept_purpose, next=("raised",)),
+        "raised": Step("raised", ask_raised, accept_raised, next=("note",)),
+        "note": text_step("note", ask_note, NOTE, optional=True),
     },
 )
