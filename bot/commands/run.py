@@ -21,10 +21,11 @@ from functools import partial
 
 from bot.app import App, open_app
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.deliver import TelegramDeliverer, telegram_download
 from bot.channels.zalo import ZaloChannel, ZaloClient
+from bot.channels.zalo.deliver import ZaloDeliverer
 from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
-from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer, telegram_download
 from bot.outbox.files import Files
 from bot.outbox.sender import Deliverer, OutboxSender
 from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
