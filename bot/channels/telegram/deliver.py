@@ -50,7 +50,7 @@ class TelegramDeliverer:
     a document. A stored file is uploaded once; later recipients get Telegram's file id for it."""
 
     def __init__(self, bot: Bot, files: Files | None = None) -> None:
-        self.sender = TelegramSender(bot, None, policy=ONE_TRY)  # type: ignore[arg-type]  # no sessions needed
+        self.sender = TelegramSender(bot, policy=ONE_TRY)
         self.files = files
         self.uploaded: dict[int, str] = {}  # attachment id -> Telegram's file id, newest last
         self.uploading = asyncio.Lock()
