@@ -11,9 +11,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.db import connection_lost
 from core.i18n import _, use_locale
 from handlers.engine.conversation import Env, handle
 from handlers.engine.types import Incoming, Reply
@@ -45,12 +45,10 @@ class Gateway:
                     replies = await handle(session, incoming, self.env, self.clock())
                     await session.commit()
                     return replies
-            except DBAPIError as error:
-                if error.connection_invalidated and attempt == 1:
+            except Exception as error:
+                if connection_lost(error) and attempt == 1:
                     log.warning("update retried: the database connection was lost (chat=%s)", incoming.chat_id)
                     continue
-                _failed(incoming)
-            except Exception:
                 _failed(incoming)
             break
         return [await self.apology(incoming)]

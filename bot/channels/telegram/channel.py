@@ -37,6 +37,8 @@ def make_bot(token: str, api_base_url: str) -> Bot:
 
 
 class TelegramChannel:
+    """One bot, by long polling or webhook; buttons as inline keyboards (`convert`)."""
+
     platform = Channel.TELEGRAM
 
     def __init__(self, bot: Bot, gateway: Gateway, username: str, *,
