@@ -1,7 +1,7 @@
 """The per-update cost without the platform: `.venv/bin/python -m bench.engine_bench`.
 
 Scripted volunteers (bench/script.py) log household visits straight through
-`bot.channels.runtime.process` — the engine in its own session, committed — one update at a
+`handlers.engine.gateway.Gateway.reply` — the engine in its own session, committed — one update at a
 time, on a fresh SQLite file and, with `--database-url`, on PostgreSQL. It reports, per step of
 the visit flow and overall, the CPU milliseconds (`time.process_time()`: every thread of this
 process, so aiosqlite's thread is in, the PostgreSQL server is not) and the statements sent.
@@ -31,9 +31,9 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.script import STEPS, Volunteer, count_visits, prepare_database
-from bot.channels.runtime import process
 from core.db import create_engine, serving_options, session_factory
 from handlers.engine.conversation import Env
+from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming
 from models.enums import Channel
 
@@ -71,7 +71,7 @@ async def run(url: str, volunteers: int, rounds: int, profile: str, show_sql: bo
     engine = create_engine(url, **serving_options(url))
     counter = Counter(engine)
     sessions = session_factory(engine)
-    env = Env(tz=ZoneInfo("Asia/Ho_Chi_Minh"))
+    gateway = Gateway(sessions, Env(tz=ZoneInfo("Asia/Ho_Chi_Minh")))
     cpu: dict[str, list[float]] = defaultdict(list)  # per round: CPU ms per update
     statements: dict[str, int] = defaultdict(int)
     serial = 0
@@ -87,7 +87,7 @@ async def run(url: str, volunteers: int, rounds: int, profile: str, show_sql: bo
                         last = show_sql and round_ == rounds and volunteer is people[-1]
                         counter.shown = [] if last else None
                         before, count0 = time.process_time(), counter.count
-                        replies = await process(sessions, env, update)
+                        replies = await gateway.reply(update)
                         spent += time.process_time() - before
                         if last:
                             print(f"-- {step}: " + "".join(f"\n   {sql[:240]}" for sql in counter.shown or []))

@@ -23,7 +23,7 @@ from sqlalchemy import func, insert, select
 
 from bench.fake_api import start_loopback
 from bot.channels.telegram.channel import make_bot
-from bot.outbox.deliver import TelegramDeliverer
+from bot.channels.telegram.deliver import TelegramDeliverer
 from bot.outbox.limits import TELEGRAM, Rate
 from bot.outbox.sender import OutboxSender
 from core.db import create_engine, session_factory, upgrade

@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
@@ -44,10 +45,15 @@ def serving_options(url: str) -> dict[str, Any]:
 
     PostgreSQL goes without pool_pre_ping: with asyncpg it costs BEGIN, a ping and ROLLBACK —
     three round trips — before every update. A connection found dead instead fails its update
-    with `connection_invalidated`, and `bot.channels.runtime.process` runs that update again."""
+    with `connection_invalidated`, and `handlers.engine.gateway.Gateway.reply` runs that update again."""
     if url.startswith("sqlite"):
         return {"pool_size": 1, "max_overflow": 0} if ":memory:" not in url else {}
     return {"pool_pre_ping": False}
+
+
+def connection_lost(error: BaseException) -> bool:
+    """A connection the server dropped (a restart): nothing was committed, one more try may pass."""
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

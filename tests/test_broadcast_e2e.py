@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.telegram.channel import make_bot
+from bot.channels.telegram.deliver import TelegramDeliverer
 from bot.channels.zalo.client import ZaloClient
-from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer
+from bot.channels.zalo.deliver import ZaloDeliverer
 from bot.outbox.limits import Rate
 from bot.outbox.sender import OutboxSender
 from core.text import fold

@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.telegram.channel import make_bot
+from bot.channels.telegram.deliver import TelegramDeliverer
 from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.deliver import ZaloDeliverer
 from bot.cli import main
-from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer, to_reply
 from bot.outbox.limits import RATES, Bucket, Limiter, Rate
+from bot.outbox.payload import to_reply
 from bot.outbox.sender import LEASE, OutboxSender
 from core.db import create_engine, session_factory, upgrade
 from handlers.engine import outside_flows

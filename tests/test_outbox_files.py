@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.channels.telegram.channel import make_bot
+from bot.channels.telegram.deliver import TelegramDeliverer, telegram_download
 from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.deliver import ZaloDeliverer
 from bot.commands.run import serve_channels
-from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer, telegram_download
 from bot.outbox.files import Files
 from bot.web import build_app, serve
 from core.settings import Settings, SettingsError, load_settings

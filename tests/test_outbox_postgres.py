@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.telegram.channel import make_bot
-from bot.outbox.deliver import TelegramDeliverer
+from bot.channels.telegram.deliver import TelegramDeliverer
 from bot.outbox.limits import Rate
 from bot.outbox.sender import OutboxSender
 from core.db import create_engine, session_factory

@@ -22,6 +22,7 @@ from bot.channels.telegram.convert import addressed_to, from_callback, from_mess
 from bot.commands.run import serve_channels
 from core.settings import Settings
 from handlers.engine.conversation import Env
+from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming, Option, Reply
 from models.base import utcnow
 from models.enums import Channel, Role
@@ -54,7 +55,7 @@ async def world(session) -> World:
 
 @asynccontextmanager
 async def polling(fake: FakeTelegram, sessions) -> AsyncIterator[TelegramChannel]:
-    channel = TelegramChannel(make_bot(TOKEN, fake.url), sessions, ENV, BOT_USERNAME, policy=FAST)
+    channel = TelegramChannel(make_bot(TOKEN, fake.url), Gateway(sessions, ENV), BOT_USERNAME, policy=FAST)
     task = asyncio.create_task(channel.poll(polling_timeout=1))
     try:
         yield channel
@@ -69,10 +70,10 @@ async def settle(fake: FakeTelegram, channel: TelegramChannel, timeout: float = 
     """Until every pushed update was fetched and handled and the bot has gone quiet."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if fake.polled_offset > fake.last_update_id and not len(channel.locks):
+        if fake.polled_offset > fake.last_update_id and not len(channel.runtime.turns):
             seen = len(fake.calls)
             await asyncio.sleep(0.03)
-            if len(fake.calls) == seen and not len(channel.locks):
+            if len(fake.calls) == seen and not len(channel.runtime.turns):
                 return
         await asyncio.sleep(0.01)
     raise AssertionError("the bot did not settle")
@@ -240,7 +241,7 @@ async def test_a_failing_handler_gets_a_short_apology(fake, sessions, world, mon
     async def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.channels.runtime.handle", broken)
+    monkeypatch.setattr("handlers.engine.gateway.handle", broken)
     async with polling(fake, sessions) as channel:
         replies = await TgUser(fake, channel, MEMBER_ID).say("/menu")
     assert texts(replies) == "Có lỗi xảy ra; tin nhắn chưa được xử lý. Hãy thử lại."
@@ -250,7 +251,7 @@ async def test_a_failing_handler_gets_a_short_apology(fake, sessions, world, mon
 async def test_a_backlog_is_handled_at_most_n_at_a_time(fake, monkeypatch):
     running, most, release = 0, 0, asyncio.Event()
 
-    async def slow(sessions, env, incoming):
+    async def slow(incoming):
         nonlocal running, most
         running += 1
         most = max(most, running)
@@ -258,8 +259,9 @@ async def test_a_backlog_is_handled_at_most_n_at_a_time(fake, monkeypatch):
         running -= 1
         return []
 
-    monkeypatch.setattr("bot.channels.telegram.channel.process", slow)
-    channel = TelegramChannel(make_bot(TOKEN, fake.url), None, ENV, BOT_USERNAME, policy=FAST, concurrency=5)
+    gateway = Gateway(None, ENV)
+    monkeypatch.setattr(gateway, "reply", slow)
+    channel = TelegramChannel(make_bot(TOKEN, fake.url), gateway, BOT_USERNAME, policy=FAST, concurrency=5)
     for user_id in range(1, 41):
         fake.message(fake.user(9000 + user_id), "/menu")
     task = asyncio.create_task(channel.poll(polling_timeout=1))
@@ -329,13 +331,13 @@ def test_updates_map_to_neutral_messages():
 # -- sending ------------------------------------------------------------------------------------
 
 async def test_long_replies_are_split_and_keyboards_kept_within_limits(fake, sessions):
-    channel = TelegramChannel(make_bot(TOKEN, fake.url), sessions, ENV, BOT_USERNAME, policy=FAST)
+    channel = TelegramChannel(make_bot(TOKEN, fake.url), Gateway(sessions, ENV), BOT_USERNAME, policy=FAST)
     try:
         long_text = "\n".join(f"{n}. Hộ Nguyễn Văn {n}, Xóm Trại, Thôn Đồng Tâm (chưa thăm)" for n in range(120))
         options = (Option("m:main", "🏠 Trang chính"), Option("x" * 65, "Một lựa chọn có khóa rất dài"),
                    Option("h:ý" * 30, "L" * 80), Option("k", "   "))
         incoming = Incoming(channel=Channel.TELEGRAM, chat_id="777", user_id="777")
-        await channel.sender.send_replies(incoming, [Reply(long_text, options, columns=2)])
+        await channel.send(incoming, [Reply(long_text, options, columns=2)])
         sent = fake.sent("sendMessage", chat_id=777)
         assert len(long_text) > 4096 and len(sent) == 2
         assert all(len(c.params["text"]) <= 4096 for c in sent)
@@ -344,10 +346,10 @@ async def test_long_replies_are_split_and_keyboards_kept_within_limits(fake, ses
         assert all(len(b["text"]) <= 64 and b["text"].strip() for b in sent[1].buttons)
 
         many = tuple(Option(f"o:{n}", f"Mục {n}") for n in range(150))
-        await channel.sender.send_replies(incoming, [Reply("Chọn:", many, columns=3)])
+        await channel.send(incoming, [Reply("Chọn:", many, columns=3)])
         assert len(fake.sent("sendMessage")[-1].buttons) == 100
 
-        await channel.sender.send_replies(incoming, [Reply("Ảnh " * 400, photo="AgACfile")])
+        await channel.send(incoming, [Reply("Ảnh " * 400, photo="AgACfile")])
         photo, text = fake.sent()[-2:]
         assert (photo.method, photo.params.get("caption"), text.method) == ("sendPhoto", None, "sendMessage")
     finally:
@@ -355,7 +357,7 @@ async def test_long_replies_are_split_and_keyboards_kept_within_limits(fake, ses
 
 
 async def test_the_command_menu_is_set_in_both_languages(fake, sessions):
-    channel = TelegramChannel(make_bot(TOKEN, fake.url), sessions, ENV, BOT_USERNAME, policy=FAST)
+    channel = TelegramChannel(make_bot(TOKEN, fake.url), Gateway(sessions, ENV), BOT_USERNAME, policy=FAST)
     try:
         await channel.set_commands()
     finally:

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.channels import terminal
 from bot.channels.terminal import StreamSink, TerminalChannel
 from bot.cli import main
+from handlers.engine import gateway
 from handlers.engine.conversation import Env
+from handlers.engine.gateway import Gateway
 from handlers.engine.types import Option, Reply
 from models.base import utcnow
 from models.demo import build_demo
@@ -35,7 +36,7 @@ async def demo_channel(sessions, lines, sink):
         person = await session.get(Person, demo.member_id)
         identity = await terminal_identity(session, person)
         await session.commit()
-    channel = TerminalChannel(sessions, Env(tz=ZoneInfo("Asia/Ho_Chi_Minh")), identity,
+    channel = TerminalChannel(Gateway(sessions, Env(tz=ZoneInfo("Asia/Ho_Chi_Minh"))), identity,
                               lines=lines, sink=sink)
     return demo, channel
 
@@ -67,14 +68,14 @@ async def test_a_second_run_is_not_taken_for_redelivery(sessions):
 async def test_an_engine_failure_is_reported_and_the_chat_goes_on(sessions, monkeypatch):
     sink = Recorder()
     _, channel = await demo_channel(sessions, ["boom", "/menu"], sink)
-    real = terminal.handle
+    real = gateway.handle
 
     async def flaky(session, incoming, env, now):
         if incoming.text == "boom":
             raise RuntimeError("boom")
         return await real(session, incoming, env, now)
 
-    monkeypatch.setattr(terminal, "handle", flaky)
+    monkeypatch.setattr(gateway, "handle", flaky)
     assert await channel.run() == 2
     assert "Có lỗi" in sink.replies[0].text and sink.replies[1].options
 

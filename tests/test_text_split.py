@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
+from handlers.engine.commands import parse_command
 from handlers.engine.dates import BadDate, looks_like_date, parse_day
-from handlers.engine.matching import has_letters, match_option, parse_command
+from handlers.engine.matching import has_letters, match_option
 from handlers.engine.types import Option, Reply, render_numbered, split_text
 
 TODAY = dt.date(2026, 11, 24)

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.channels.runtime import process
 from core.db import create_engine, serving_options, session_factory
 from handlers.engine.conversation import Env
 from handlers.engine.flow import Ctx
+from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming
 from models import conversations
 from models.enums import Channel
@@ -162,8 +162,8 @@ async def test_an_update_on_a_dead_connection_runs_again(engine, session, db_url
         await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         await session.commit()
         incoming = Incoming(Channel.TERMINAL, "member", "member", text="/menu", message_id="dead-1")
-        with caplog.at_level(logging.WARNING, logger="bot.channels.runtime"):
-            replies = await process(sessions, ENV, incoming)
+        with caplog.at_level(logging.WARNING, logger="handlers.engine.gateway"):
+            replies = await Gateway(sessions, ENV).reply(incoming)
         assert replies[0].text.startswith("Chọn việc cần làm:"), replies
         assert "update retried" in caplog.text
         async with sessions() as check:

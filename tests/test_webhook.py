@@ -19,6 +19,7 @@ from bot.channels.telegram.channel import TelegramChannel, make_bot
 from bot.commands.run import serve_channels
 from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, Webhook, build_app, secret_matches, serve
 from core.settings import Settings
+from handlers.engine.gateway import Gateway
 from models.enums import Channel
 from models.tables import ChatIdentity
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, FakeTelegram
@@ -46,7 +47,7 @@ async def member(session) -> dict:
 
 @asynccontextmanager
 async def webhook_server(fake: FakeTelegram, engine, sessions) -> AsyncIterator[tuple[str, TelegramChannel]]:
-    channel = TelegramChannel(make_bot(TOKEN, fake.url), sessions, ENV, BOT_USERNAME, policy=FAST)
+    channel = TelegramChannel(make_bot(TOKEN, fake.url), Gateway(sessions, ENV), BOT_USERNAME, policy=FAST)
     app = build_app(engine, {"telegram": "webhook"},
                     [Webhook(TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, SECRET, channel.accept)])
     try:
@@ -80,7 +81,7 @@ async def test_a_wrong_or_missing_secret_gets_401_and_is_logged_without_the_secr
         for secret in (None, "", "wrong-secret-value", SECRET[:-1], SECRET.upper()):
             assert (await post(url, update, secret))[0] == 401
         await asyncio.sleep(0.1)
-        assert not channel.tasks
+        assert not channel.runtime.tasks
     assert fake.sent("sendMessage") == []
     bad = [r for r in caplog.records if r.getMessage() == "webhook: bad secret from 127.0.0.1"]
     assert len(bad) == 5

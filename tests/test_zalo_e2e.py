@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from bot.channels.runtime import RetryPolicy
 from bot.channels.zalo import ZaloChannel, ZaloClient
 from handlers.engine.conversation import Env
+from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming, Reply
 from models.base import utcnow
 from models.enums import Channel, ConcernCategory, GroupPurpose, Role, Urgency
@@ -82,7 +83,7 @@ async def zalo(sessions):
         sleeps.append(seconds)
 
     async with FakeZaloApi() as api, ZaloClient(TOKEN, api.base_url) as client:
-        channel = ZaloChannel(client, sessions, Env(tz=ZoneInfo("Asia/Ho_Chi_Minh")), webhook_secret=SECRET,
+        channel = ZaloChannel(client, Gateway(sessions, Env(tz=ZoneInfo("Asia/Ho_Chi_Minh"))), webhook_secret=SECRET,
                               policy=RetryPolicy(attempts=4), sleep=no_wait, poll_timeout=1, backoff=0.01)
         await channel.connect()
         app = web.Application()

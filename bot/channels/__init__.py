@@ -1,0 +1,1 @@
+"""The channels: Telegram, Zalo and the terminal, each behind `protocol.Channel`, all on `runtime`."""

@@ -1,24 +1,20 @@
-"""What every platform channel shares: one session per update, apologies instead of tracebacks,
-retries with the server's retry-after, and unreachable people marked as such."""
+"""What every channel shares: one update at a time per chat, a bound on the updates handled at
+once, retries with the server's retry-after, replies sent in order, and people who blocked the
+bot marked unreachable. The platform code only translates: its errors become RetryAfter,
+Transient or Unreachable here, and the engine is reached through `handlers.engine.gateway`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from core.i18n import _, use_locale
-from handlers.engine.conversation import Env, handle
+from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming, Reply
-from models.base import utcnow
-from models.conversations import identify
-from models.people import identities
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,49 +67,113 @@ async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy = R
     raise AssertionError("unreachable")  # the loop returns or raises
 
 
-async def process(sessions: async_sessionmaker[AsyncSession], env: Env, incoming: Incoming) -> list[Reply]:
-    """The engine's replies to one update, committed; a short apology if anything failed.
+class ChatTurns:
+    """One lock per chat, dropped when nobody holds or waits for it."""
 
-    An update whose database connection turned out dead (a restarted server: the pool does not
-    ping before use) runs once more on a fresh one; nothing of the first try was committed, and
-    had its COMMIT gone through after all, the message id is known and the retry does nothing."""
-    for attempt in (1, 2):
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, chat_id: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
         try:
-            async with sessions() as session:
-                replies = await handle(session, incoming, env, utcnow())
-                await session.commit()
-                return replies
-        except DBAPIError as error:
-            if error.connection_invalidated and attempt == 1:
-                log.warning("update retried: the database connection was lost (chat=%s)", incoming.chat_id)
-                continue
-            _failed(incoming)
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+SendOne = Callable[[str, Reply], Awaitable[None]]
+
+
+class Runtime:
+    """One per channel. Updates of one chat are handled one at a time and in order (a button
+    pressed twice is seen after the first press has changed the conversation); at most
+    `concurrency` background updates are in flight, more wait before they start."""
+
+    def __init__(self, gateway: Gateway, name: str, *, policy: RetryPolicy = RetryPolicy(),
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 concurrency: int = CONCURRENCY) -> None:
+        self.gateway = gateway
+        self.name = name  # the platform, in logs
+        self.policy = policy
+        self.sleep = sleep
+        self.concurrency = concurrency
+        self.turns = ChatTurns()
+        self.slots = asyncio.Semaphore(concurrency)
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def turn(self, chat_id: str) -> AbstractAsyncContextManager[None]:
+        """`async with runtime.turn(chat_id):` — this chat's updates, one after another."""
+        return self.turns.hold(chat_id)
+
+    async def reply(self, incoming: Incoming) -> list[Reply]:
+        return await self.gateway.reply(incoming)
+
+    async def retry(self, call: Callable[[], Awaitable[T]]) -> T:
+        return await with_retries(call, self.policy, self.sleep)
+
+    async def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> None:
+        """Handles `work` in the background; first waits while `concurrency` are in flight."""
+        await self.slots.acquire()
+        task = asyncio.create_task(self._bounded(work, what))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def guarded(self, work: Awaitable[Any], what: str) -> None:
+        """Runs `work` to its end; a failure is logged, never raised into the update loop."""
+        try:
+            await work
         except Exception:
-            _failed(incoming)
-        break
-    return [await apology(sessions, env, incoming)]
+            log.exception("%s: %s failed", self.name, what)
 
+    async def drain(self, timeout: float | None = None) -> None:
+        """Waits for background updates still being handled (at most `timeout` seconds)."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while self.tasks:
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
+                return
+            await asyncio.wait(set(self.tasks), timeout=left)
 
-def _failed(incoming: Incoming) -> None:
-    log.exception("update failed: channel=%s chat=%s message=%s", incoming.channel.value,
-                  incoming.chat_id, incoming.message_id)
+    async def send(self, incoming: Incoming, replies: list[Reply], send_one: SendOne) -> None:
+        """Replies in order through the platform's `send_one`; stops at the first that cannot go."""
+        for reply in replies:
+            try:
+                await send_one(incoming.chat_id, reply)
+            except Unreachable as error:
+                await self.unreachable(incoming, str(error))
+                return
+            except (RetryAfter, Transient) as error:
+                log.warning("%s: reply not delivered after retries: chat=%s message=%s (%s)", self.name,
+                            incoming.chat_id, incoming.message_id, error)
+                return
+            except Exception as error:  # a refusal (a 400) is our bug: logged, the update loop goes on
+                log.error("%s: reply rejected: chat=%s %s: %s", self.name, incoming.chat_id, type(error).__name__,
+                          getattr(error, "message", error))
+                return
 
+    async def unreachable(self, incoming: Incoming, reason: str) -> None:
+        """A 403 from a private chat marks its person unreachable; from a group it says nothing of them."""
+        if incoming.is_group:
+            log.warning("%s: group %s refused a message: %s", self.name, incoming.chat_id, reason)
+            return
+        try:
+            await self.gateway.mark_unreachable(incoming, reason)
+        except Exception:
+            log.exception("%s: could not mark chat %s unreachable", self.name, incoming.chat_id)
 
-async def apology(sessions: async_sessionmaker[AsyncSession], env: Env, incoming: Incoming) -> Reply:
-    locale = env.default_locale
-    try:
-        async with sessions() as session:
-            found = await identify(session, incoming.channel, incoming.user_id)
-            if found and found[1].locale:
-                locale = found[1].locale
-    except Exception:  # the database itself may be what failed
-        log.warning("could not look up the locale for the apology")
-    with use_locale(locale):
-        return Reply(_("Có lỗi xảy ra; tin nhắn chưa được xử lý. Hãy thử lại."))
-
-
-async def mark_unreachable(sessions: async_sessionmaker[AsyncSession], incoming: Incoming, reason: str) -> None:
-    async with sessions() as session:
-        await identities.mark_unreachable(session, incoming.channel, incoming.user_id, reason, utcnow())
-        await session.commit()
-    log.info("identity unreachable: channel=%s chat=%s (%s)", incoming.channel.value, incoming.chat_id, reason)
+    async def _bounded(self, work: Coroutine[Any, Any, Any], what: str) -> None:
+        try:
+            await self.guarded(work, what)
+        finally:
+            self.slots.release()

@@ -8,7 +8,6 @@ platform update would be.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import queue
 import secrets
@@ -17,20 +16,25 @@ import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Protocol, TextIO
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
+from bot.channels.runtime import Runtime
 from core.i18n import _
 from core.text import fold
-from handlers.engine.conversation import Env, handle
+from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming, Reply, render_numbered
-from models.base import utcnow
 from models.enums import Channel
-from models.tables import ChatIdentity
 
 log = logging.getLogger(__name__)
 
 QUIT = {"/thoat", "/quit", "/exit"}
 PROMPT = "> "
+
+
+class Identity(Protocol):
+    """Who chats: a terminal `ChatIdentity` (made by `models.people.identities.terminal_identity`)."""
+
+    external_id: str
+    chat_id: str
+    display_name: str | None
 
 
 class ReplySink(Protocol):
@@ -111,23 +115,25 @@ def _resolve(future: asyncio.Future[str | None], line: str | None) -> None:
 class TerminalChannel:
     """Reads lines, hands each to the engine as one message from `identity`, sends the replies."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], env: Env, identity: ChatIdentity, *,
-                 lines: Iterable[str] | None = None, sink: ReplySink | None = None,
-                 clock: Callable[[], dt.datetime] = utcnow, display_name: str | None = None) -> None:
-        self.sessions = sessions
-        self.env = env
+    platform = Channel.TERMINAL
+
+    def __init__(self, gateway: Gateway, identity: Identity, *, lines: Iterable[str] | None = None,
+                 sink: ReplySink | None = None, display_name: str | None = None) -> None:
+        self.runtime = Runtime(gateway, "terminal")
         self.user_id = identity.external_id
         self.chat_id = identity.chat_id
         self.display_name = display_name or identity.display_name
         self.lines = lines
         self.sink: ReplySink = sink or StreamSink()
-        self.clock = clock
         # A fresh prefix per run: message ids restart at 1, and the engine drops ids it has seen.
         self.prefix = secrets.token_hex(4)
         self.counter = 0
 
-    async def send(self, reply: Reply) -> None:
-        await self.sink.send(reply)
+    async def send(self, incoming: Incoming, replies: list[Reply]) -> None:
+        await self.runtime.send(incoming, replies, self._show)
+
+    async def close(self) -> None:
+        """Nothing to let finish: each line was handled to the end before the next was read."""
 
     async def run(self, *, first: str | None = None) -> int:
         """Until /thoat, /quit or the end of input; `first` (e.g. "/menu") is sent before reading.
@@ -164,13 +170,9 @@ class TerminalChannel:
         self.counter += 1
         incoming = Incoming(channel=Channel.TERMINAL, chat_id=self.chat_id, user_id=self.user_id, text=text,
                             message_id=f"{self.prefix}-{self.counter}", display_name=self.display_name)
-        try:
-            async with self.sessions() as session:
-                replies = await handle(session, incoming, self.env, self.clock())
-                await session.commit()
-        except Exception:
-            log.exception("terminal message failed")
-            replies = [Reply(_("Có lỗi xảy ra; tin nhắn chưa được xử lý. Hãy thử lại."))]
-        for reply in replies:
-            await self.send(reply)
+        replies = await self.runtime.reply(incoming)
+        await self.send(incoming, replies)
         return replies
+
+    async def _show(self, chat_id: str, reply: Reply) -> None:
+        await self.sink.send(reply)

@@ -11,6 +11,7 @@ from core.i18n import _
 from core.settings import Settings
 from handlers.engine.checks import check_flows
 from handlers.engine.conversation import Env
+from handlers.engine.gateway import Gateway
 from handlers.registry import FLOWS
 from models.demo import find_demo
 from models.people.identities import find_people, terminal_identity
@@ -60,7 +61,8 @@ async def chat_as(app: App, person_id: int, *, lines: Iterable[str] | None = Non
         await session.commit()
     print(_("Đang trò chuyện với Gần Dân với tư cách {name}. Gõ số để chọn; /thoat để thoát.").format(
         name=person.full_name))
-    channel = TerminalChannel(app.sessions, Env(tz=app.settings.tz, default_locale=app.settings.default_locale),
-                              identity, lines=lines, display_name=person.full_name)
+    gateway = Gateway(app.sessions, Env(tz=app.settings.tz, default_locale=app.settings.default_locale))
+    channel = TerminalChannel(gateway, identity, lines=lines, display_name=person.full_name)
     await channel.run(first="/menu")
+    await channel.close()
     return 0

@@ -20,11 +20,11 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from bot.app import App, open_app
+from bot.channels.protocol import OutboxChannel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.zalo import ZaloChannel, ZaloClient
 from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
-from bot.outbox.deliver import TelegramDeliverer, ZaloDeliverer, telegram_download
 from bot.outbox.files import Files
 from bot.outbox.sender import Deliverer, OutboxSender
 from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
@@ -32,10 +32,11 @@ from core.i18n import _
 from core.settings import Settings
 from handlers.engine.checks import check_flows
 from handlers.engine.conversation import Env
+from handlers.engine.gateway import Gateway
 from handlers.registry import FLOWS
 from models.base import utcnow
 from models.demo import build_demo, find_demo
-from models.enums import Channel
+from models.enums import Channel as Platform
 from models.units import tree
 from scheduler.app import build_scheduler
 
@@ -90,11 +91,11 @@ async def serve_until_signal(app: App) -> int:
 async def serve_channels(app: App, stop: asyncio.Event) -> int:
     """Every channel with a token — Telegram and Zalo, each by webhook or polling — until `stop`."""
     settings = app.settings
-    env = Env(tz=settings.tz, default_locale=settings.default_locale)
+    gateway = Gateway(app.sessions, Env(tz=settings.tz, default_locale=settings.default_locale))
     status: dict[str, str] = {}
     hooks: list[Webhook] = []
     runners: list[Callable[[], Awaitable[int]]] = []
-    deliverers: dict[Channel, Deliverer] = {}
+    channels: list[OutboxChannel] = []
     # Charts, spreadsheets and photos for the outbox; Zalo fetches them from our web server by link.
     files = Files(app.sessions, public_url=settings.public_url, default_locale=settings.default_locale)
     async with contextlib.AsyncExitStack() as stack:
@@ -103,11 +104,12 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
         stack.callback(scheduler.shutdown, wait=False)
         if settings.telegram_bot_token:
             try:
-                telegram = await TelegramChannel.connect(settings, app.sessions, env)
+                telegram = await TelegramChannel.connect(settings, gateway)
             except Exception as error:
                 log.error("telegram: cannot start (getMe failed: %s)", type(error).__name__)
                 return 1
             stack.push_async_callback(telegram.close)
+            channels.append(telegram)
             await telegram.set_commands()
             if settings.telegram_webhook_url and settings.telegram_webhook_secret:
                 hooks.append(Webhook(TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, settings.telegram_webhook_secret,
@@ -116,22 +118,22 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
                                        settings.telegram_webhook_secret, status, stop))
             else:
                 runners.append(partial(_polling, telegram, status, stop))
-            deliverers[Channel.TELEGRAM] = TelegramDeliverer(telegram.bot, files)
-            files.telegram_download = telegram_download(telegram.bot)  # Telegram photos for Zalo
         if settings.zalo_bot_token:
             client = await stack.enter_async_context(ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url))
-            zalo = ZaloChannel(client, app.sessions, env, webhook_secret=settings.zalo_webhook_secret)
+            zalo = ZaloChannel(client, gateway, webhook_secret=settings.zalo_webhook_secret)
             try:
                 await zalo.connect()
             except Exception as error:
                 log.error("zalo: cannot start (getMe failed: %s)", type(error).__name__)
                 return 1
-            stack.push_async_callback(zalo.drain)
+            stack.push_async_callback(zalo.close)
+            channels.append(zalo)
             if settings.zalo_webhook_url and settings.zalo_webhook_secret:
                 hooks.append(Webhook(ZALO_PATH, ZALO_SECRET_HEADER, settings.zalo_webhook_secret, zalo.accept))
             runners.append(partial(_zalo, zalo, settings.zalo_webhook_url, settings.zalo_webhook_secret,
                                    status, stop))
-            deliverers[Channel.ZALO] = ZaloDeliverer(client, files)
+        # Each channel hands the outbox its own deliverer (Telegram's also lets Zalo fetch its photos).
+        deliverers: dict[Platform, Deliverer] = {channel.platform: channel.deliverer(files) for channel in channels}
         if deliverers:
             sender = OutboxSender(app.sessions, deliverers, worker_id=f"{socket.gethostname()}:{os.getpid()}")
             runners.append(partial(_outbox, sender, stop))

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.i18n import _, current_locale, use_locale
 from handlers.engine import outside_flows
 from handlers.engine.checks import undeclared
+from handlers.engine.commands import parse_command
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay
-from handlers.engine.matching import is_label, match_option, parse_command
+from handlers.engine.matching import is_label, match_option
 from handlers.engine.types import Incoming, Option, Reply
 from handlers.groups import binding
 from handlers.menu import main

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from core.text import fold
 from handlers.engine.types import Option
-
-_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
-
-
-def parse_command(text: str) -> tuple[str, str] | None:
-    """("huy", "") for "/huy", ("start", "CODE") for "/start CODE"; None for plain text."""
-    match = _COMMAND.match(text.strip())
-    if not match:
-        return None
-    return match.group(1).lower(), (match.group(2) or "").strip()
-
 
 def match_option(options: list[Option], text: str) -> Option | None:
     """"2", "2.", the label or a distinctive part of it, ignoring diacritics and case."""

@@ -1,17 +1,12 @@
-"""The Telegram channel: aiogram as transport only — each update becomes one `Incoming`, goes
-through `runtime.process` in its own database session, and the replies are sent back.
-
-Updates of one chat are handled one at a time and in order (a button pressed twice is seen
-after the first press has changed the conversation); at most 64 updates are in flight (more
-only queue inside the process, cost memory and buy no throughput: the CPU is the limit).
+"""The Telegram channel: aiogram as transport only — each update becomes one `Incoming`, is
+answered by the engine through the shared runtime (one turn per chat, a bound on updates in
+flight, retries, the unreachable policy), and the replies are sent back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -19,43 +14,21 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods import DeleteWebhook, GetMe, SetWebhook
 from aiogram.types import CallbackQuery, Message, Update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.runtime import CONCURRENCY, RetryPolicy, process
+from bot.channels.runtime import CONCURRENCY, RetryPolicy, Runtime
 from bot.channels.telegram.commands import set_commands_methods
 from bot.channels.telegram.convert import addressed_to, from_callback, from_message, is_group
+from bot.channels.telegram.deliver import TelegramDeliverer, telegram_download
 from bot.channels.telegram.sender import TelegramSender
+from bot.outbox.files import Files
 from core.settings import Settings
-from handlers.engine.conversation import Env
-from handlers.engine.types import Incoming
+from handlers.engine.gateway import Gateway
+from handlers.engine.types import Incoming, Reply
+from models.enums import Channel
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-
-
-class ChatLocks:
-    """One lock per chat, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, chat_id: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 def make_bot(token: str, api_base_url: str) -> Bot:
@@ -64,17 +37,16 @@ def make_bot(token: str, api_base_url: str) -> Bot:
 
 
 class TelegramChannel:
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], env: Env, username: str, *,
+    """One bot, by long polling or webhook; buttons as inline keyboards (`convert`)."""
+
+    platform = Channel.TELEGRAM
+
+    def __init__(self, bot: Bot, gateway: Gateway, username: str, *,
                  policy: RetryPolicy = RetryPolicy(), concurrency: int = CONCURRENCY) -> None:
         self.bot = bot
-        self.sessions = sessions
-        self.env = env
         self.username = username
-        self.sender = TelegramSender(bot, sessions, policy=policy)
-        self.locks = ChatLocks()
-        self.concurrency = concurrency
-        self.slots = asyncio.Semaphore(concurrency)
-        self.tasks: set[asyncio.Task[Any]] = set()
+        self.runtime = Runtime(gateway, "telegram", policy=policy, concurrency=concurrency)
+        self.sender = TelegramSender(bot, policy=policy, sleep=self.runtime.sleep)
         self.router = Router(name="gandan-telegram")
         self.router.message.register(self.on_message)
         self.router.callback_query.register(self.on_callback)
@@ -82,17 +54,16 @@ class TelegramChannel:
         self.dispatcher.include_router(self.router)
 
     @classmethod
-    async def connect(cls, settings: Settings, sessions: async_sessionmaker[AsyncSession], env: Env,
-                      **kwargs: Any) -> TelegramChannel:
+    async def connect(cls, settings: Settings, gateway: Gateway, **kwargs: Any) -> TelegramChannel:
         """Builds the bot from settings and learns its username (getMe) to recognise `/cmd@us`."""
         assert settings.telegram_bot_token, "no TELEGRAM_BOT_TOKEN"
         bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base_url)
         try:
-            me = await TelegramSender(bot, sessions).call(GetMe())
+            me = await TelegramSender(bot).call(GetMe())
         except BaseException:
             await bot.session.close()
             raise
-        return cls(bot, sessions, env, me.username or settings.telegram_bot_username or "", **kwargs)
+        return cls(bot, gateway, me.username or settings.telegram_bot_username or "", **kwargs)
 
     async def set_commands(self) -> None:
         """The command menu in both languages; a failure is logged, the bot works without it."""
@@ -117,15 +88,15 @@ class TelegramChannel:
 
     async def on_callback(self, callback: CallbackQuery) -> None:
         incoming = from_callback(callback)
-        async with self.locks.hold(incoming.chat_id):
+        async with self.runtime.turn(incoming.chat_id):
             # The spinner is stopped and the keyboard closed while the engine works (the round
             # trips overlap the database's); both are done before the reply goes out.
             acknowledged = asyncio.ensure_future(self._acknowledge(callback, incoming.chat_id))
             try:
-                replies = await process(self.sessions, self.env, incoming) if callback.data else []
+                replies = await self.runtime.reply(incoming) if callback.data else []
             finally:
                 await acknowledged
-            await self.sender.send_replies(incoming, replies)
+            await self.send(incoming, replies)
 
     async def _acknowledge(self, callback: CallbackQuery, chat_id: str) -> None:
         await self.sender.answer_callback(callback.id)
@@ -133,21 +104,26 @@ class TelegramChannel:
             await self.sender.close_keyboard(chat_id, callback.message.message_id)
 
     async def _handle(self, incoming: Incoming) -> None:
-        async with self.locks.hold(incoming.chat_id):
-            await self._reply(incoming)
+        async with self.runtime.turn(incoming.chat_id):
+            await self.send(incoming, await self.runtime.reply(incoming))
 
-    async def _reply(self, incoming: Incoming) -> None:
-        replies = await process(self.sessions, self.env, incoming)
-        await self.sender.send_replies(incoming, replies)
+    async def send(self, incoming: Incoming, replies: list[Reply]) -> None:
+        """In order; stops at the first reply that cannot be delivered (see `Runtime.send`)."""
+        await self.runtime.send(incoming, replies, self.sender.send)
+
+    def deliverer(self, files: Files) -> TelegramDeliverer:
+        """The outbox's way to this bot; Telegram photos reach Zalo through `files` from now on."""
+        files.telegram_download = telegram_download(self.bot)
+        return TelegramDeliverer(self.bot, files)
 
     # -- long polling ----------------------------------------------------------------------
 
     async def poll(self, *, polling_timeout: int = 25) -> None:
-        """Long polling until `stop()`; at most `concurrency` updates are handled at once."""
+        """Long polling until `stop()`; aiogram handles at most the runtime's `concurrency` at once."""
         await self.sender.call(DeleteWebhook(drop_pending_updates=False))
         await self.dispatcher.start_polling(
             self.bot, polling_timeout=polling_timeout, handle_as_tasks=True,
-            tasks_concurrency_limit=self.concurrency, allowed_updates=ALLOWED_UPDATES,
+            tasks_concurrency_limit=self.runtime.concurrency, allowed_updates=ALLOWED_UPDATES,
             handle_signals=False, close_bot_session=False)
 
     async def stop_polling(self) -> bool:
@@ -165,24 +141,13 @@ class TelegramChannel:
                                           max_connections=40))
 
     async def accept(self, payload: dict[str, Any]) -> None:
-        """A webhook update: validated now, handled in the background (waits only when 64 are in flight)."""
+        """A webhook update: validated now, handled in the background (waits only when the
+        runtime's `concurrency` are in flight)."""
         update = Update.model_validate(payload, context={"bot": self.bot})
-        await self.slots.acquire()
-        task = asyncio.create_task(self._feed(update))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    async def _feed(self, update: Update) -> None:
-        try:
-            await self.dispatcher.feed_update(self.bot, update)
-        except Exception:
-            log.exception("telegram: update %s failed", update.update_id)
-        finally:
-            self.slots.release()
+        await self.runtime.spawn(self.dispatcher.feed_update(self.bot, update), f"update {update.update_id}")
 
     async def close(self, timeout: float = 10.0) -> None:
         """Lets webhook updates in flight finish (up to `timeout`), then closes the HTTP session."""
-        if self.tasks:
-            await asyncio.wait(set(self.tasks), timeout=timeout)
+        await self.runtime.drain(timeout)
         await self.bot.session.close()
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.engine.commands import read_command
 from handlers.engine.types import Incoming, Option, Reply
 from models.enums import Channel
 
@@ -16,16 +15,14 @@ CALLBACK_LIMIT = 64  # bytes of UTF-8
 LABEL_LIMIT = 64
 MAX_BUTTONS = 100
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
-_COMMAND = re.compile(r"^/[A-Za-z0-9_]+(?:@(\w+))?(?=\s|$)")
 
 
 def addressed_to(text: str, username: str) -> bool | None:
     """For a command, whether it is ours (`/cmd` or `/cmd@us`, never `/cmd@other`); None for plain text."""
-    match = _COMMAND.match(text.strip())
-    if not match:
+    command = read_command(text)
+    if command is None:
         return None
-    mention = match.group(1)
-    return mention is None or mention.lower() == username.lower()
+    return command.mention is None or command.mention.lower() == username.lower()
 
 
 def is_group(message: Message) -> bool:

@@ -1,5 +1,5 @@
 """Every Bot API call the channel makes, through `with_retries`: 429 waited out, 5xx and network
-errors retried, 403 marking the person unreachable; platform errors stop here."""
+errors retried, 403 raised as Unreachable for the runtime; a reply drawn as Telegram shows it."""
 
 from __future__ import annotations
 
@@ -25,24 +25,21 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.runtime import RetryAfter, RetryPolicy, Transient, Unreachable, mark_unreachable, with_retries
+from bot.channels.runtime import RetryAfter, RetryPolicy, Transient, Unreachable, with_retries
 from bot.channels.telegram.convert import CAPTION_LIMIT, TEXT_LIMIT, keyboard
-from handlers.engine.types import Incoming, Reply, split_text
+from handlers.engine.types import Reply, split_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 class TelegramSender:
-    """Sends neutral replies to one Telegram bot; never raises a platform error to the caller."""
+    """Calls one Telegram bot; its errors leave here as the runtime's RetryAfter, Transient, Unreachable."""
 
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], *,
-                 policy: RetryPolicy = RetryPolicy(),
+    def __init__(self, bot: Bot, *, policy: RetryPolicy = RetryPolicy(),
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.bot = bot
-        self.sessions = sessions
         self.policy = policy
         self.sleep = sleep
 
@@ -63,23 +60,8 @@ class TelegramSender:
 
         return await with_retries(once, self.policy, self.sleep)
 
-    async def send_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
-        """In order; stops at the first reply that cannot be delivered."""
-        for reply in replies:
-            try:
-                await self._send(incoming.chat_id, reply)
-            except Unreachable as error:
-                await self._unreachable(incoming, str(error))
-                return
-            except (RetryAfter, Transient) as error:
-                log.warning("telegram: reply not delivered after retries: chat=%s (%s)", incoming.chat_id, error)
-                return
-            except Exception as error:  # a 400 here is our bug: log it, keep the update loop alive
-                log.error("telegram: reply rejected: chat=%s %s: %s", incoming.chat_id, type(error).__name__,
-                          getattr(error, "message", ""))
-                return
-
-    async def _send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """One reply: buttons on the last piece, a photo with its caption when the text fits."""
         markup = keyboard(reply)
         text = reply.text if reply.text.strip() else ("…" if markup else "")
         if reply.photo is not None:
@@ -113,12 +95,3 @@ class TelegramSender:
             log.debug("telegram: %s refused: %s", name, error.message)
         except (RetryAfter, Transient, Unreachable) as error:
             log.info("telegram: %s failed: %s", name, error)
-
-    async def _unreachable(self, incoming: Incoming, reason: str) -> None:
-        if incoming.is_group:  # the bot was removed from the group: nobody to mark
-            log.info("telegram: group unreachable: chat=%s (%s)", incoming.chat_id, reason)
-            return
-        try:
-            await mark_unreachable(self.sessions, incoming, reason)
-        except Exception:
-            log.exception("telegram: could not mark chat=%s unreachable", incoming.chat_id)

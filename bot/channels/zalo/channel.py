@@ -11,30 +11,20 @@ import asyncio
 import contextlib
 import hmac
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.runtime import (
-    CONCURRENCY,
-    RetryAfter,
-    RetryPolicy,
-    Transient,
-    Unreachable,
-    mark_unreachable,
-    process,
-    with_retries,
-)
+from bot.channels.runtime import CONCURRENCY, RetryAfter, RetryPolicy, Runtime, Transient, Unreachable
 from bot.channels.zalo.client import BotInfo, ZaloClient, ZaloError
 from bot.channels.zalo.convert import UNSUPPORTED, Send, parse_update, to_incoming, to_sends, unsupported_reply
+from bot.channels.zalo.deliver import ZaloDeliverer
+from bot.outbox.files import Files
 from core.i18n import use_locale
-from handlers.engine.conversation import Env
+from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming, Reply
-from models import conversations
-from models.base import utcnow
 from models.enums import Channel
 
 log = logging.getLogger(__name__)
@@ -45,23 +35,21 @@ MAX_BACKOFF = 60.0
 
 
 class ZaloChannel:
-    def __init__(self, client: ZaloClient, sessions: async_sessionmaker[AsyncSession], env: Env, *,
+    """Zalo by webhook or getUpdates; no buttons, so choices go as numbered lines (`convert`)."""
+
+    platform = Channel.ZALO
+
+    def __init__(self, client: ZaloClient, gateway: Gateway, *,
                  webhook_secret: str | None = None, bot_names: tuple[str, ...] = (),
                  policy: RetryPolicy = RetryPolicy(), sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  concurrency: int = CONCURRENCY, poll_timeout: int = 30, backoff: float = 1.0) -> None:
         self.client = client
-        self.sessions = sessions
-        self.env = env
+        self.gateway = gateway
         self.webhook_secret = webhook_secret
         self.bot_names = bot_names
-        self.policy = policy
-        self.sleep = sleep
         self.poll_timeout = poll_timeout
         self.backoff = backoff
-        self._slots = asyncio.Semaphore(concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
+        self.runtime = Runtime(gateway, "zalo", policy=policy, sleep=sleep, concurrency=concurrency)
 
     async def connect(self) -> BotInfo:
         """Checks the token (getMe) and learns the bot's names, to strip "@<bot>" from group messages."""
@@ -77,9 +65,9 @@ class ZaloChannel:
             return
         message = update.message
         incoming = to_incoming(update, self.bot_names)
-        async with self._turn(message.chat_id), self._slots:
+        async with self.runtime.turn(message.chat_id):
             if incoming is not None:
-                replies = await process(self.sessions, self.env, incoming)
+                replies = await self.runtime.reply(incoming)
             elif update.event_name == UNSUPPORTED:
                 incoming = Incoming(channel=Channel.ZALO, chat_id=message.chat_id, user_id=message.user_id,
                                     message_id=message.message_id or None, is_group=message.is_group)
@@ -90,18 +78,16 @@ class ZaloChannel:
             await self.send(incoming, replies)
 
     async def send(self, incoming: Incoming, replies: list[Reply]) -> None:
-        """Replies in order; stops at the first piece that cannot be delivered."""
-        for reply in replies:
-            for item in to_sends(reply):
-                try:
-                    await with_retries(partial(self._deliver, incoming.chat_id, item), self.policy, self.sleep)
-                except Unreachable as error:
-                    await self._unreachable(incoming, str(error))
-                    return
-                except (RetryAfter, Transient, ZaloError, ValueError) as error:
-                    log.warning("zalo send failed: chat=%s message=%s: %s", incoming.chat_id,
-                                incoming.message_id, error)
-                    return
+        """Replies in order; stops at the first piece that cannot be delivered (see `Runtime.send`)."""
+        await self.runtime.send(incoming, replies, self._send_reply)
+
+    def deliverer(self, files: Files) -> ZaloDeliverer:
+        """The outbox's way to this bot."""
+        return ZaloDeliverer(self.client, files)
+
+    async def close(self) -> None:
+        """At shutdown: webhook updates in flight finish (the client is closed by whoever opened it)."""
+        await self.drain()
 
     async def webhook_handler(self, request: web.Request) -> web.Response:
         """Zalo's POST: secret checked in constant time, answered at once, processed in the background."""
@@ -118,10 +104,9 @@ class ZaloChannel:
         return web.json_response({"ok": True})
 
     async def accept(self, payload: dict[str, Any]) -> None:
-        """Schedules an update and returns at once (for `bot.web.Webhook(accept=…)` too)."""
-        task = asyncio.create_task(self._guarded(payload))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """Schedules an update and returns at once, unless the runtime's `concurrency` are in
+        flight (for `bot.web.Webhook(accept=…)` too)."""
+        await self.runtime.spawn(self.handle_update(payload), "update")
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Development mode: getUpdates until `stop` is set; 408 is just an empty long poll."""
@@ -139,26 +124,23 @@ class ZaloChannel:
             else:
                 failures = 0
                 if payload:
-                    await self._guarded(payload)
+                    await self.runtime.guarded(self.handle_update(payload), "update")
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
 
     async def drain(self) -> None:
         """Waits for webhook updates still being processed (at shutdown, and in tests)."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.runtime.drain()
 
     def _authorised(self, header: str | None) -> bool:
         if not self.webhook_secret or header is None:
             return False
         return hmac.compare_digest(header.encode(), self.webhook_secret.encode())
 
-    async def _guarded(self, payload: dict[str, Any]) -> None:
-        try:
-            await self.handle_update(payload)
-        except Exception:
-            log.exception("zalo update failed")
+    async def _send_reply(self, chat_id: str, reply: Reply) -> None:
+        for item in to_sends(reply):
+            await self.runtime.retry(partial(self._deliver, chat_id, item))
 
     async def _deliver(self, chat_id: str, item: Send) -> None:
         if item.photo is not None:
@@ -168,42 +150,15 @@ class ZaloChannel:
 
     async def _unsupported(self, incoming: Incoming) -> list[Reply]:
         """Content Zalo would not show us: a polite request for text, once per message, in their language."""
-        locale = self.env.default_locale
+        locale = self.gateway.env.default_locale
         try:
-            async with self.sessions() as session:
-                key = f"{incoming.chat_id}:{incoming.message_id}"
-                if incoming.message_id and not await conversations.first_delivery(session, Channel.ZALO, key,
-                                                                                  utcnow()):
-                    return []
-                found = await conversations.identify(session, Channel.ZALO, incoming.user_id)
-                locale = (found[1].locale if found else None) or locale
-                await session.commit()
+            if not await self.gateway.is_new(incoming):
+                return []
+            locale = await self.gateway.locale(incoming)
         except Exception:
             log.exception("zalo: could not record an unsupported message")
         with use_locale(locale):
             return [unsupported_reply()]
-
-    async def _unreachable(self, incoming: Incoming, reason: str) -> None:
-        if incoming.is_group:  # a group refusing us says nothing about the person who wrote
-            log.warning("zalo group %s refused a message: %s", incoming.chat_id, reason)
-            return
-        try:
-            await mark_unreachable(self.sessions, incoming, reason)
-        except Exception:
-            log.exception("zalo: could not mark chat %s unreachable", incoming.chat_id)
-
-    @contextlib.asynccontextmanager
-    async def _turn(self, chat_id: str) -> AsyncIterator[None]:
-        """One message per chat at a time, in arrival order; the lock is dropped when nobody waits."""
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._waiting[chat_id] -= 1
-            if not self._waiting[chat_id]:
-                del self._waiting[chat_id], self._locks[chat_id]
 
 
 async def _until(stop: asyncio.Event, call: Coroutine[Any, Any, T]) -> T | None:
