@@ -20,7 +20,6 @@ import platform
 import re
 import shlex
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile

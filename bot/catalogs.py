@@ -8,7 +8,6 @@ fills the Vietnamese catalog (message ids are Vietnamese) and compiles the `.mo`
 from __future__ import annotations
 
 import gettext
-import io
 import re
 import sys
 from pathlib import Path

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from core.settings import load_settings
 from models.tables import ReportDeadline
-from scheduler import app as scheduler_app
 from scheduler.app import MISFIRE_GRACE, build_scheduler, run_job
 from scheduler.deadlines import deadline_jobs
 from tests.world import build_world

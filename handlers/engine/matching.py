@@ -7,6 +7,7 @@ import unicodedata
 from core.text import fold
 from handlers.engine.types import Option
 
+
 def match_option(options: list[Option], text: str) -> Option | None:
     """"2", "2.", the label or a distinctive part of it, ignoring diacritics and case."""
     key = fold(text).strip(" .")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.enums import Role, UnitKind
 from models.tables import Membership, OrgUnit
 
+
 @dataclass(frozen=True)
 class Held:
     role: Role

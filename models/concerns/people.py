@@ -12,6 +12,7 @@ from models import access
 from models.enums import ConcernLevel, Role
 from models.tables import Concern, ConcernEvent, ConcernHousehold, Household, Membership, OrgUnit, Person
 
+
 async def history(session: AsyncSession, concern_id: int, limit: int) -> list[tuple[ConcernEvent, str | None]]:
     """The last `limit` events, oldest first, with the actor's name (None: the system)."""
     rows = (await session.execute(

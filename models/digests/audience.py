@@ -19,6 +19,7 @@ from models.enums import GroupPurpose, UnitKind
 from models.outbox.enqueue import DELIVERABLE
 from models.tables import ChatGroup, ChatIdentity, Membership, OrgUnit, OutboxMessage, Person
 
+
 def record_view(session: AsyncSession, person_id: int, unit_id: int, period: str) -> None:
     """Leaders' digests name households: who looked at which one is kept."""
     audit.record(session, "digest.view", "org_unit", unit_id, actor_id=person_id, actor_label=f"person:{person_id}",

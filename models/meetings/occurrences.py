@@ -22,7 +22,6 @@ from models.enums import AttendanceAnswer, MeetingStatus, UnitKind
 from models.meetings.calendar import local_moment, occurrence_in, occurrences, validate_rule
 from models.tables import Meeting, MeetingAttendance, MeetingSchedule, Membership, OrgUnit, Person
 
-
 # --- the schedule -------------------------------------------------------------------------------
 
 async def schedule_of(session: AsyncSession, team_id: int) -> MeetingSchedule | None:
