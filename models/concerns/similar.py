@@ -13,7 +13,7 @@ compared with its description; the volunteer may attach the household to the one
 - **Likeness**: rapidfuzz's `token_set_ratio` on diacritic-folded words without the words every
   concern shares ("xin", "hộ", "bà con", "đề nghị", …), at least `SIMILAR_AT`, and at least two
   such words in common, so "đường" alone never makes two concerns the same
-  (`tests/test_concern_similar.py` holds the pairs that set the threshold).
+  (`tests/concerns/test_similar.py` holds the pairs that set the threshold).
 - **Anonymous**: a row with no household is allowed, once per volunteer and concern: anonymous
   households cannot be told apart, so one volunteer's repeated anonymous reports count once.
 """

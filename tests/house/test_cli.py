@@ -12,7 +12,7 @@ from bot.channels.telegram.info import bot_username
 from bot.cli import main
 from core.settings import load_settings
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 
 

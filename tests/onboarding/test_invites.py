@@ -11,7 +11,7 @@ from models.enums import Role, UnitKind
 from models.people import invites
 from models.people.invites import InviteProblem
 from models.tables import InviteCode
-from tests.test_models import build_tree
+from tests.house.test_models import build_tree
 
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
 

@@ -22,8 +22,8 @@ from core.settings import Settings
 from handlers.engine.gateway import Gateway
 from models.enums import Channel
 from models.tables import ChatIdentity
+from tests.channels.test_telegram_e2e import ENV, FAST, MEMBER_ID
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, FakeTelegram
-from tests.test_telegram_e2e import ENV, FAST, MEMBER_ID
 from tests.world import build_world
 
 SECRET = "s3cret_Webhook-token_0123456789"

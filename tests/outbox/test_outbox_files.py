@@ -31,10 +31,10 @@ from reports.charts import bar_chart
 from reports.spreadsheet import workbook
 from reports.tables import Table
 from scheduler.housekeeping import housekeeping
+from tests.channels.test_run_channels import free_port, wait_until
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Upload
 from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN, FakeZaloApi
-from tests.test_outbox import NOON, TZ, Clock, sender
-from tests.test_run_channels import free_port, wait_until
+from tests.outbox.test_outbox import NOON, TZ, Clock, sender
 
 CHAT, ZALO_CHAT = "5001", "z-hang"
 TEXT = "📊 Tổng hợp tháng 6/2026 — Xã Phúc Sơn: 42 lượt thăm hộ, 7 ý kiến mới."

@@ -9,7 +9,7 @@ from models.households.importer import HOUSEHOLD_COLUMNS, import_households
 from models.roster.importer import import_roster
 from models.roster.rows import ImportRejected, RowError, SourceRow, alias_table
 from models.tables import AuditLog, Household, Membership, OrgUnit, Person
-from tests.test_import_roster import EXAMPLES, LATER, NOW, example_rows, make_commune, snapshot
+from tests.roster.test_import_roster import EXAMPLES, LATER, NOW, example_rows, make_commune, snapshot
 
 KEYS = ("code", "head_name", "address", "phone", "village", "nhom", "assigned")
 

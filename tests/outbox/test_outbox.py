@@ -511,7 +511,7 @@ async def test_gandan_run_starts_the_sender(engine, sessions, fake):
     from bot.app import App
     from bot.commands.run import serve_channels
     from core.settings import Settings
-    from tests.test_run_channels import free_port
+    from tests.channels.test_run_channels import free_port
 
     async with sessions() as session:
         await enqueue(session, key="run", channel=Channel.TELEGRAM, chat_id="31", kind="k", body=payload("từ hàng đợi"),

@@ -267,7 +267,7 @@ async def test_menu_entries_by_role(session, role):
 
 # --- no role set outside the policy ----------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Not rights: the enum with the kind each role is held at and the roster's spellings, the labels, the demo.
 NOT_RIGHTS = {"models/enums.py", "models/labels.py", "models/demo.py"}
 

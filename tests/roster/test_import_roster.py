@@ -17,7 +17,7 @@ from models.roster.rows import ImportRejected, RowError, SourceRow, alias_table
 from models.tables import AuditLog, Household, Membership, OrgUnit, Person
 from models.units import tree
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 NOW = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 9, 1, 1, 0, tzinfo=dt.UTC)
 KEYS = ("village", "team", "nhom", "name", "phone", "role")

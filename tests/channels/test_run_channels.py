@@ -8,9 +8,9 @@ import httpx
 from bot.app import App
 from bot.commands.run import serve_channels
 from core.settings import Settings
+from tests.channels.test_zalo_e2e import update
 from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN, FakeTelegram
 from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN, FakeZaloApi
-from tests.test_zalo_e2e import update
 from tests.world import build_world
 
 SECRET = "zalo-webhook-secret-1"

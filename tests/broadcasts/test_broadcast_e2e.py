@@ -27,11 +27,11 @@ from models.outbox.enqueue import payload
 from models.tables import Announcement, AnnouncementReceipt, ChatIdentity, Membership, OutboxMessage, Person
 from models.units import tree
 from scheduler.broadcasts import broadcast_jobs
+from tests.channels.test_telegram_e2e import TgUser, polling
 from tests.dialog import Chat
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN, FakeZaloApi
-from tests.test_outbox import Clock, drain_all
-from tests.test_telegram_e2e import TgUser, polling
+from tests.outbox.test_outbox import Clock, drain_all
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = Chat.now  # Tuesday 24/11/2026, 09:00 in Hà Nội

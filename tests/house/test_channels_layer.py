@@ -4,7 +4,7 @@ under bot/channels imports SQLAlchemy or any of `models` but its enums."""
 import ast
 from pathlib import Path
 
-CHANNELS = Path(__file__).resolve().parent.parent / "bot" / "channels"
+CHANNELS = Path(__file__).resolve().parents[2] / "bot" / "channels"
 ALLOWED_FROM_MODELS = {"models.enums"}
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("core", "reports", "models", "handlers", "scheduler", "bot", "migrations")
 
 # What each package may import of ours, besides itself.

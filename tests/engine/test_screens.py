@@ -116,14 +116,14 @@ async def test_meetings(session, sessions):
     expected = ("📅 Lịch họp sắp tới:\n"
                 "• ngày 28 tháng 11 năm 2026 lúc 19:30 — Tổ Dân vận cộng đồng thôn Đồng Tâm, Nhà văn hóa thôn")
     assert await open_screen(chat, "Lịch họp") == expected
-    leader = Chat(sessions, "leader")  # a team leader gets the meeting menu (tests/test_meetings.py)
+    leader = Chat(sessions, "leader")  # a team leader gets the meeting menu (tests/meetings/test_meetings.py)
     await leader.say("/menu")
     await leader.say(leader.option_number("Lịch họp"))
     assert "Buổi tới: ngày 28 tháng 11 năm 2026 lúc 19:30, tại Nhà văn hóa thôn." in leader.screen
 
 
 async def test_only_leaders_see_open_concerns(session, sessions):
-    """The menu entry; the inbox itself is tested in tests/test_concern_lifecycle.py."""
+    """The menu entry; the inbox itself is tested in tests/concerns/test_lifecycle.py."""
     await build_world(session)
     member, leader = Chat(sessions, "member"), Chat(sessions, "leader")
     await member.say("/menu")
