@@ -140,8 +140,9 @@ async def finish(ctx: Ctx) -> list[Reply]:
         ctx.put(_next_flow="concern", _next_data={"household_id": household.id, "household_name": household.head_name})
         return [Reply(text)]
     text += "\n" + _("(Có thể hoàn tác trong 10 phút.)")
-    return [Reply(text, (Option(f"undo:{visit.id}", _("↩ Hoàn tác")), Option("m:main", _("🏠 Trang chính"))),
-                  columns=2)]
+    # The next visit first (a "1" typed out of habit logs another), undo last and asked again on a bare number.
+    return [Reply(text, (Option("m:visit", _("📝 Ghi thăm hộ")), Option("m:main", _("🏠 Trang chính")),
+                         Option(f"undo:{visit.id}", _("↩ Hoàn tác"), confirm=True)), columns=2)]
 
 
 async def _record_told(ctx: Ctx, household_id: int) -> list[str]:
