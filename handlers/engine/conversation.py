@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import _, current_locale, use_locale
+from core.text import fold_words
 from handlers.engine import outside_flows
 from handlers.engine.checks import undeclared
 from handlers.engine.commands import parse_command
@@ -109,8 +110,10 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
         if ctx.state.flow:  # keep the step: showing the menu here left its numbers to the step
             return [await _ask(ctx, FLOWS[ctx.state.flow], notice)]
         return [await _menu_or_stranger(ctx, notice)]
-    if ctx.state.flow:
+    if ctx.state.flow:  # an empty answer gets the step's own "please type …"
         return await _continue(ctx, FLOWS[ctx.state.flow], text, False)
+    if not text and ctx.incoming.photo is None and ctx.incoming.choice is None:  # a sticker, an empty line
+        return [await _menu_or_stranger(ctx, _("Tin nhắn trống. Hãy chọn một mục:"))]
     return await _top_level(ctx, text)
 
 
@@ -202,6 +205,10 @@ async def _top_level(ctx: Ctx, text: str) -> list[Reply]:
         return [await _menu_or_stranger(ctx, _("Không thay đổi gì."))]
     if option is not None and _unconfirmed(ctx, option, text):
         return [_confirmation(ctx, option)]
+    if option is None and ctx.incoming.choice is None and ctx.person is not None and offered(ctx):
+        # Not an answer to the screen shown (which may be a confirmation or a report's buttons):
+        # read against the main menu, which every such screen leads back to.
+        option = match_option(list((await main.main_menu(ctx)).options), text)
     if option is None:
         option = main.global_option(ctx.incoming.choice or "")
     if option is not None and (handler := outside_flows.find(option.key)) is not None:
@@ -210,7 +217,12 @@ async def _top_level(ctx: Ctx, text: str) -> list[Reply]:
             return await _start_flow(ctx, *result)
         return await _screen(ctx, result)
     if option is None:
-        notice = _("Nút này đã cũ.") if ctx.incoming.choice else _("Tôi chưa hiểu. Hãy chọn một mục:")
+        if ctx.incoming.choice:
+            notice = _("Nút này đã cũ.")
+        elif is_number(text) and offered(ctx):  # not on the screen nor in the menu (after an expired flow, nothing is)
+            notice = _("Không có mục số {number}. Hãy chọn một mục:").format(number=int(fold_words(text)))
+        else:
+            notice = _("Tôi chưa hiểu. Hãy chọn một mục:")
         return [await _menu_or_stranger(ctx, notice)]
     action = await main.act(ctx, option.key)
     if isinstance(action, str):  # a flow to start
