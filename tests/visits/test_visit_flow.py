@@ -26,9 +26,10 @@ PAGE_2 = [
 ]
 
 
-def purpose_prompt(name: str, when: str = "hôm nay") -> str:
+def purpose_prompt(name: str, when: str = "hôm nay", example: str = "12/11") -> str:
+    """The example day is 12 days back: 12/11 on the tests' 24/11."""
     return (f"Thăm hộ {name} ({when}). Mục đích thăm?\n"
-            "(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “12/11”.)")
+            f"(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “{example}”.)")
 
 
 def labels(chat: Chat) -> list[str]:
@@ -59,7 +60,7 @@ async def test_a_visit_in_four_taps(session, sessions):
     await chat.say("1")
     assert labels(chat) == [*PAGE_1, "➡ Xem thêm"]
     await chat.say("1")
-    assert chat.screen == purpose_prompt("Hoàng Văn Nam") + "\n\n" + "\n".join([
+    assert chat.screen == purpose_prompt("Hoàng Văn Nam", example="13/11") + "\n\n" + "\n".join([
         "1. Tuyên truyền chủ trương, chính sách", "2. Thăm hỏi, động viên", "3. Vận động tham gia phong trào",
         "4. Nắm tình hình, tâm tư, nguyện vọng", "5. Hòa giải mâu thuẫn", "6. Khác"])
     await chat.say("4")
