@@ -182,7 +182,7 @@ def _unconfirmed(ctx: Ctx, option: Option, text: str) -> bool:
 
 
 def _confirmation(ctx: Ctx, option: Option) -> Reply:
-    """ "No" first: a second bare "1" keeps everything as it is."""
+    """Asked with "no" first, so that a second habitual "1" keeps everything as it is."""
     options = (Option(KEEP, _("✖ Không, giữ nguyên")), Option(option.key, option.label))
     remember(ctx, options)
     return Reply(_("Bạn chọn “{label}”. Chắc chắn chứ?").format(label=option.label), options, columns=2)
