@@ -5,6 +5,7 @@ import re
 from unidecode import unidecode
 
 _SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
 _PHONE_DIGITS = re.compile(r"\D")
 # Vietnamese mobile and landline numbers, national (0…) or international (+84 / 84…) form,
 # with optional spaces, dots or dashes between digit groups.
@@ -14,6 +15,11 @@ PHONE_PATTERN = re.compile(r"(?<![\w])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\w])")
 def fold(text: str) -> str:
     """Lower-case ASCII with diacritics removed (đ becomes d, which NFD alone does not do)."""
     return _SPACES.sub(" ", unidecode(text or "").lower()).strip()
+
+
+def fold_words(text: str) -> str:
+    """fold() with punctuation dropped too, so "khong luu ngay" meets "Không — lưu ngay"."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
 
 
 def normalize_phone(raw: str) -> str | None:

@@ -33,7 +33,7 @@ class _Collect(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith("undeclared step"):
+        if record.getMessage().startswith(("undeclared step", "irreversible choice offered first")):
             self.records.append(record)
 
 

@@ -148,9 +148,7 @@ class TerminalChannel:
             if line is None:
                 break
             text = line.rstrip("\r\n")
-            if not text.strip():
-                continue
-            if fold(text.strip()) in QUIT:
+            if text.strip() and fold(text.strip()) in QUIT:  # an empty line is answered, as on the apps
                 break
             await self.say(text)
         return self.counter

@@ -35,8 +35,8 @@ REFUSALS: dict[str, LazyString] = {
 
 TEXT = TextRule(TEXT_MAX, __("Nội dung thông báo cần có chữ."),
                 __("Nội dung dài {count} ký tự; tối đa {max}. Hãy rút gọn rồi gửi lại."))
-SEND_AT = FutureMoment("date", bad_day=__("Hãy gõ một ngày từ hôm nay trở đi, ví dụ 28/11 hoặc “ngày mai”."),
-                       bad_time=__("Không hiểu giờ này; gõ ví dụ 07:30."),
+SEND_AT = FutureMoment("date", bad_day=__("Hãy gõ một ngày từ hôm nay trở đi, ví dụ {example} hoặc “ngày mai”."),
+                       bad_time=__("Không hiểu giờ này; gõ ví dụ {example}."),
                        past=__("Giờ này đã qua; hãy gõ một giờ sắp tới."))
 
 
@@ -121,11 +121,12 @@ async def accept_when(ctx: Ctx, answer: Answer) -> str:
 
 
 async def ask_date(ctx: Ctx) -> Prompt:
-    return Prompt(_("Gửi vào ngày nào? Gõ ngày, ví dụ 28/11, hoặc “ngày mai”."))
+    return Prompt(_("Gửi vào ngày nào? Gõ ngày, ví dụ {example}, hoặc “ngày mai”.").format(
+        example=SEND_AT.day_example(ctx)))
 
 
 async def ask_time(ctx: Ctx) -> Prompt:
-    return Prompt(_("Gửi lúc mấy giờ? Gõ giờ:phút, ví dụ 07:30."))
+    return Prompt(_("Gửi lúc mấy giờ? Gõ giờ:phút, ví dụ {example}.").format(example=SEND_AT.time_example(ctx)))
 
 
 def _send_at(ctx: Ctx) -> dt.datetime:

@@ -119,7 +119,7 @@ async def report_screen(ctx: Ctx, announcement: Announcement) -> list[Reply]:
         return [Reply("\n".join(lines), (home,))]
     if announcement.enqueued_at is None:
         lines.append(_("⏳ Hẹn gửi {when}; chưa gửi.").format(when=when(announcement.send_at, ctx.tz)))
-        return [Reply("\n".join(lines), (Option(f"ax:{announcement.id}", _("✖ Hủy hẹn gửi")), home))]
+        return [Reply("\n".join(lines), (home, Option(f"ax:{announcement.id}", _("✖ Hủy hẹn gửi"), confirm=True)))]
     report = await delivery_report.report(ctx.session, announcement)
     lines.append(_("Đã gửi {when}.").format(when=when(announcement.enqueued_at, ctx.tz)))
     if report.total or not report.groups:

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import _, current_locale, use_locale
+from core.text import fold_words
 from handlers.engine import outside_flows
 from handlers.engine.checks import undeclared
 from handlers.engine.commands import parse_command
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay
-from handlers.engine.matching import is_label, match_option
+from handlers.engine.matching import is_label, is_number, match_option
 from handlers.engine.types import Incoming, Option, Reply
 from handlers.groups import binding
 from handlers.menu import main
@@ -33,6 +34,7 @@ BACK = {"quaylai", "back"}
 MENU = {"menu", "start"}
 HELP = {"help", "trogiup"}
 MAX_INPUT = 4000
+KEEP = "cf:no"  # "no" to a confirmation: nothing is changed
 LAST_SEEN_EVERY = dt.timedelta(minutes=1)
 
 
@@ -108,8 +110,10 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
         if ctx.state.flow:  # keep the step: showing the menu here left its numbers to the step
             return [await _ask(ctx, FLOWS[ctx.state.flow], notice)]
         return [await _menu_or_stranger(ctx, notice)]
-    if ctx.state.flow:
+    if ctx.state.flow:  # an empty answer gets the step's own "please type …"
         return await _continue(ctx, FLOWS[ctx.state.flow], text, False)
+    if not text and ctx.incoming.photo is None and ctx.incoming.choice is None:  # a sticker, an empty line
+        return [await _menu_or_stranger(ctx, _("Tin nhắn trống. Hãy chọn một mục:"))]
     return await _top_level(ctx, text)
 
 
@@ -156,11 +160,32 @@ async def _screen(ctx: Ctx, replies: list[Reply]) -> list[Reply]:
 
 def remember(ctx: Ctx, options: tuple[Option, ...]) -> None:
     """The options on screen, so a later "2" or a word can be matched against them."""
-    ctx.put(_offered=[[o.key, o.label] for o in options])
+    if len(options) > 1 and options[0].confirm:  # tests fail on it, as on an undeclared step
+        log.error("irreversible choice offered first: %r", options[0].label)
+    data = {**ctx.data, "_offered": [[o.key, o.label] for o in options]}
+    confirm = [o.key for o in options if o.confirm]
+    if confirm:
+        data["_confirm"] = confirm
+    else:
+        data.pop("_confirm", None)
+    ctx.state.data = data
 
 
 def offered(ctx: Ctx) -> list[Option]:
-    return [Option(key, label) for key, label in ctx.data.get("_offered", [])]
+    confirm = set(ctx.data.get("_confirm", []))
+    return [Option(key, label, confirm=key in confirm) for key, label in ctx.data.get("_offered", [])]
+
+
+def _unconfirmed(ctx: Ctx, option: Option, text: str) -> bool:
+    """A choice that cannot be taken back, picked by a bare number: asked again before it is done."""
+    return option.confirm and ctx.incoming.choice is None and is_number(text)
+
+
+def _confirmation(ctx: Ctx, option: Option) -> Reply:
+    """Asked with "no" first, so that a second habitual "1" keeps everything as it is."""
+    options = (Option(KEEP, _("✖ Không, giữ nguyên")), Option(option.key, option.label))
+    remember(ctx, options)
+    return Reply(_("Bạn chọn “{label}”. Chắc chắn chứ?").format(label=option.label), options, columns=2)
 
 
 def _picked(ctx: Ctx, text: str) -> Option | None:
@@ -176,6 +201,14 @@ def _picked(ctx: Ctx, text: str) -> Option | None:
 
 async def _top_level(ctx: Ctx, text: str) -> list[Reply]:
     option = _picked(ctx, text)
+    if option is not None and option.key == KEEP:
+        return [await _menu_or_stranger(ctx, _("Không thay đổi gì."))]
+    if option is not None and _unconfirmed(ctx, option, text):
+        return [_confirmation(ctx, option)]
+    if option is None and ctx.incoming.choice is None and ctx.person is not None and offered(ctx):
+        # Not an answer to the screen shown (which may be a confirmation or a report's buttons):
+        # read against the main menu, which every such screen leads back to.
+        option = match_option(list((await main.main_menu(ctx)).options), text)
     if option is None:
         option = main.global_option(ctx.incoming.choice or "")
     if option is not None and (handler := outside_flows.find(option.key)) is not None:
@@ -184,7 +217,12 @@ async def _top_level(ctx: Ctx, text: str) -> list[Reply]:
             return await _start_flow(ctx, *result)
         return await _screen(ctx, result)
     if option is None:
-        notice = _("Nút này đã cũ.") if ctx.incoming.choice else _("Tôi chưa hiểu. Hãy chọn một mục:")
+        if ctx.incoming.choice:
+            notice = _("Nút này đã cũ.")
+        elif is_number(text) and offered(ctx):  # not on the screen nor in the menu (after an expired flow, nothing is)
+            notice = _("Không có mục số {number}. Hãy chọn một mục:").format(number=int(fold_words(text)))
+        else:
+            notice = _("Tôi chưa hiểu. Hãy chọn một mục:")
         return [await _menu_or_stranger(ctx, notice)]
     action = await main.act(ctx, option.key)
     if isinstance(action, str):  # a flow to start
@@ -227,6 +265,10 @@ async def _continue(ctx: Ctx, flow: Flow, text: str, was_command: bool) -> list[
                 return await _start_flow(ctx, *result)
             return [*result, await _ask(ctx, flow, "")]
         return [await _ask(ctx, flow, _("Nút này đã cũ; hãy chọn lại."))]
+    if option is not None and option.key == KEEP:
+        return [await _ask(ctx, flow, _("Không thay đổi gì."))]
+    if option is not None and _unconfirmed(ctx, option, text):
+        return [_confirmation(ctx, option)]
     if len(text) > MAX_INPUT:
         return [await _ask(ctx, flow, _("Tin nhắn quá dài ({count} ký tự).").format(count=len(text)))]
     answer = Answer(option=option if (option or not step.free_text) else None, text=text,

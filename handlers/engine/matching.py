@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import unicodedata
 
-from core.text import fold
+from core.text import fold_words
 from handlers.engine.types import Option
 
 
 def match_option(options: list[Option], text: str) -> Option | None:
-    """"2", "2.", the label or a distinctive part of it, ignoring diacritics and case."""
-    key = fold(text).strip(" .")
+    """"2", "2.", the label or a distinctive part of it, ignoring diacritics, case and punctuation."""
+    key = fold_words(text)
     if not key:
         return None
     if key.isdigit():
         index = int(key)
         return options[index - 1] if 1 <= index <= len(options) else None
-    labels = [(option, fold(_strip_icons(option.label))) for option in options]
+    labels = [(option, fold_words(_strip_icons(option.label))) for option in options]
     for option, label in labels:
         if label == key:
             return option
@@ -30,8 +30,13 @@ def match_option(options: list[Option], text: str) -> Option | None:
 
 
 def is_label(option: Option, text: str) -> bool:
-    """The whole label typed (diacritics, case and icons aside), not merely a word of it."""
-    return fold(_strip_icons(option.label)) == fold(text).strip(" .")
+    """The whole label typed (diacritics, case, punctuation and icons aside), not merely a word of it."""
+    return fold_words(_strip_icons(option.label)) == fold_words(text)
+
+
+def is_number(text: str) -> bool:
+    """A bare number ("2", "2."): a position on the screen, not words of an option."""
+    return fold_words(text).isdigit()
 
 
 def _strip_icons(label: str) -> str:

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from core.i18n import LazyString
-from handlers.engine.dates import parse_future_day, parse_time
+from core.i18n import LazyString, __
+from handlers.engine.dates import example_ahead, example_time, looks_like_time, parse_future_day, parse_time
 from handlers.engine.flow import Answer, Ctx, Invalid, Prompt, Step
 from handlers.engine.matching import has_letters
 from handlers.engine.types import Option
@@ -111,28 +111,45 @@ def choice_step(name: str, text: Callable[[Ctx], str], choice: LabelChoice, *, k
 
 @dataclass(frozen=True)
 class FutureMoment:
-    """A day from today on, then a time on it ("hh:mm" under "time"), which must still lie ahead."""
+    """A day from today on, then a time on it ("hh:mm" under "time"), which must still lie ahead.
+
+    The messages may name {example}: a day (`bad_day`) or a time (`bad_time`) that is a valid
+    answer on the day they are shown, never a fixed date gone by.
+    """
 
     day_key: str
     bad_day: Message
     bad_time: Message
     past: Message
+    usual_time: str = "07:30"  # the time example, unless it has passed on the day chosen
+    time_for_day: Message = __("“{text}” là giờ; bước này hỏi ngày (giờ hỏi ngay sau). Gõ ngày, ví dụ {example}.")
+
+    def day_example(self, ctx: Ctx) -> str:
+        return example_ahead(ctx.today)
+
+    def time_example(self, ctx: Ctx) -> str:
+        stored = ctx.data.get(self.day_key)
+        return example_time(self.usual_time, dt.date.fromisoformat(stored) if stored else None,
+                            ctx.now.astimezone(ctx.tz))
 
     def day_step(self, name: str, ask: Ask, *, then: str) -> Step:
         async def accept(ctx: Ctx, answer: Answer) -> str:
             day = parse_future_day(answer.text, ctx.today)
+            if day is None and looks_like_time(answer.text):
+                raise Invalid(str(self.time_for_day).format(text=answer.text.strip(), example=self.day_example(ctx)))
             if day is None:
-                raise Invalid(str(self.bad_day))
+                raise Invalid(str(self.bad_day).format(example=self.day_example(ctx)))
             ctx.put(**{self.day_key: day.isoformat()})
             return then
 
         return Step(name, ask, accept, free_text=True, next=(then,))
 
-    def time_typed(self, answer: Answer) -> str:
+    def time_typed(self, answer: Answer, ctx: Ctx | None = None) -> str:
         """"hh:mm" from what was typed; Invalid when it is not a time of day."""
         parsed = parse_time(answer.text)
         if parsed is None:
-            raise Invalid(str(self.bad_time))
+            example = self.time_example(ctx) if ctx is not None else self.usual_time
+            raise Invalid(str(self.bad_time).format(example=example))
         return f"{parsed[0]:02d}:{parsed[1]:02d}"
 
     def at(self, ctx: Ctx, time: str | None = None) -> dt.datetime:
@@ -146,7 +163,7 @@ class FutureMoment:
 
     def time_step(self, name: str, ask: Ask, *, then: str | None = None) -> Step:
         async def accept(ctx: Ctx, answer: Answer) -> str | None:
-            time = self.time_typed(answer)
+            time = self.time_typed(answer, ctx)
             self.require_ahead(ctx, time)
             ctx.put(time=time)
             return then

@@ -27,10 +27,16 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Option:
-    """One choice; `key` is compact (Telegram callback data must fit in 64 bytes)."""
+    """One choice; `key` is compact (Telegram callback data must fit in 64 bytes).
+
+    `confirm` marks a choice that cannot be taken back (an undo, a cancellation): never offered
+    first, and a bare number typed for it is asked again, since a "1" meant for another screen
+    must not undo anything.
+    """
 
     key: str
     label: str
+    confirm: bool = False
 
 
 @dataclass(frozen=True)

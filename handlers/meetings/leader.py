@@ -19,8 +19,9 @@ from models.tables import Meeting, OrgUnit
 PLACE_MAX, REASON_MAX = 200, 200
 PLACE = TextRule(PLACE_MAX, __("Địa điểm cần có chữ; hoặc chọn bỏ qua."), __("Địa điểm dài {count} ký tự; tối đa {max}."))
 CANCEL_REASON = TextRule(REASON_MAX, __("Hãy gõ lý do bằng chữ."), __("Lý do dài {count} ký tự; tối đa {max}."))
-MOVED = FutureMoment("move_date", bad_day=__("Hãy gõ một ngày từ hôm nay trở đi, ví dụ 28/11."),
-                     bad_time=__("Không hiểu giờ này; gõ ví dụ 19:30."), past=__("Giờ này đã qua; hãy gõ giờ khác."))
+MOVED = FutureMoment("move_date", bad_day=__("Hãy gõ một ngày từ hôm nay trở đi, ví dụ {example}."),
+                     bad_time=__("Không hiểu giờ này; gõ ví dụ {example}."), past=__("Giờ này đã qua; hãy gõ giờ khác."),
+                     usual_time="19:30")
 
 
 async def runs_meetings(ctx: Ctx) -> bool:
@@ -80,7 +81,8 @@ async def _meeting(ctx: Ctx) -> Meeting:
 
 
 async def ask_time(ctx: Ctx) -> Prompt:
-    text = _("Họp lúc mấy giờ? Gõ giờ:phút, ví dụ 19:30.")
+    # A moved meeting's day is stored by then: on today, the example is an hour still ahead.
+    text = _("Họp lúc mấy giờ? Gõ giờ:phút, ví dụ {example}.").format(example=MOVED.time_example(ctx))
     if ctx.data.get("action") != "move":
         return Prompt(text)
     old = (await _meeting(ctx)).starts_at.astimezone(ctx.tz).strftime("%H:%M")
@@ -92,7 +94,7 @@ async def accept_time(ctx: Ctx, answer: Answer) -> str:
     if answer.option is not None and answer.option.key == "tm:keep":
         time = (await _meeting(ctx)).starts_at.astimezone(ctx.tz).strftime("%H:%M")
     else:
-        time = MOVED.time_typed(answer)
+        time = MOVED.time_typed(answer, ctx)
     if ctx.data.get("action") == "move":
         MOVED.require_ahead(ctx, time)
     ctx.put(time=time)
@@ -115,8 +117,8 @@ async def accept_place(ctx: Ctx, answer: Answer) -> None:
 
 
 async def ask_move_date(ctx: Ctx) -> Prompt:
-    return Prompt(_("Dời buổi họp {when} sang ngày nào? Gõ ngày, ví dụ 28/11.").format(
-        when=describe_meeting(await _meeting(ctx), ctx)))
+    return Prompt(_("Dời buổi họp {when} sang ngày nào? Gõ ngày, ví dụ {example}.").format(
+        when=describe_meeting(await _meeting(ctx), ctx), example=MOVED.day_example(ctx)))
 
 
 async def ask_cancel_reason(ctx: Ctx) -> Prompt:

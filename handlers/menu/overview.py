@@ -19,9 +19,9 @@ async def my_households(ctx: Ctx) -> list[Reply]:
     if not rows:
         return [Reply(_("Bạn chưa được giao hộ nào."))]
     lines = [_("🏠 Hộ bạn phụ trách ({total} hộ, lâu chưa thăm nhất ở trên):").format(total=total)]
-    for index, h in enumerate(rows, 1):
+    for h in rows:  # bullets: the menu that follows is the screen's only numbered list
         last = format_short_date(h.last_visited_on) if h.last_visited_on else _("chưa thăm")
-        lines.append(f"{index}. {h.head_name} — {h.address or ''} — {last}")
+        lines.append(f"• {h.head_name} — {h.address or ''} — {last}")
     if total > len(rows):
         lines.append(_("… và {count} hộ khác.").format(count=total - len(rows)))
     return [Reply("\n".join(lines))]

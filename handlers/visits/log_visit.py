@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.i18n import _, __, format_date
-from handlers.engine.dates import BadDate, looks_like_date, parse_day
+from handlers.engine.dates import BadDate, example_back, looks_like_date, looks_like_time, parse_day
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
 from handlers.engine.steps import LabelChoice, TextRule, text_step
 from handlers.engine.types import Option, Reply
@@ -73,8 +73,8 @@ def visit_day(ctx: Ctx) -> dt.date:
 async def ask_purpose(ctx: Ctx) -> Prompt:
     day = visit_day(ctx)
     when = _("hôm nay") if day == ctx.today else format_date(day)
-    text = _("Thăm hộ {name} ({when}). Mục đích thăm?\n(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “12/11”.)"
-             ).format(name=ctx.data["household_name"], when=when)
+    text = _("Thăm hộ {name} ({when}). Mục đích thăm?\n(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “{example}”.)"
+             ).format(name=ctx.data["household_name"], when=when, example=example_back(ctx.today))
     return PURPOSES.prompt(text)
 
 
@@ -82,22 +82,26 @@ async def accept_purpose(ctx: Ctx, answer: Answer) -> str:
     if (purpose := PURPOSES.picked(answer)) is not None:
         ctx.put(purpose=purpose.value)
         return "raised"
-    if looks_like_date(answer.text):
+    if looks_like_date(answer.text) or looks_like_time(answer.text):
         try:
             day = parse_day(answer.text, ctx.today)
         except BadDate as error:
-            raise Invalid(date_problem(error)) from None
+            raise Invalid(date_problem(error, answer.text, ctx.today)) from None
         ctx.put(visited_on=day.isoformat())
         raise Stay(_("Ngày thăm: {date}.").format(date=format_date(day)))
     raise Invalid(PURPOSES.refusal())
 
 
-def date_problem(error: BadDate) -> str:
+def date_problem(error: BadDate, text: str, today: dt.date) -> str:
+    """What is wrong with the day typed, in its own words: a time, a day ahead, a day too long ago."""
+    if error.reason == "format" and looks_like_time(text):  # "19:30", "19.30"
+        return _("Chỉ cần ngày thăm, không cần giờ: gõ ví dụ “hôm qua” hoặc “{example}”.").format(
+            example=example_back(today))
     if error.reason == "future":
         return _("Ngày thăm không thể ở tương lai.")
     if error.reason == "too_old":
         return _("Chỉ ghi được lượt thăm trong 90 ngày gần đây.")
-    return _("Không hiểu ngày này; gõ ví dụ “hôm qua” hoặc “12/11”.")
+    return _("Không hiểu ngày này; gõ ví dụ “hôm qua” hoặc “{example}”.").format(example=example_back(today))
 
 
 async def ask_raised(ctx: Ctx) -> Prompt:
@@ -140,8 +144,9 @@ async def finish(ctx: Ctx) -> list[Reply]:
         ctx.put(_next_flow="concern", _next_data={"household_id": household.id, "household_name": household.head_name})
         return [Reply(text)]
     text += "\n" + _("(Có thể hoàn tác trong 10 phút.)")
-    return [Reply(text, (Option(f"undo:{visit.id}", _("↩ Hoàn tác")), Option("m:main", _("🏠 Trang chính"))),
-                  columns=2)]
+    # The next visit first (a "1" typed out of habit logs another), undo last and asked again on a bare number.
+    return [Reply(text, (Option("m:visit", _("📝 Ghi thăm hộ")), Option("m:main", _("🏠 Trang chính")),
+                         Option(f"undo:{visit.id}", _("↩ Hoàn tác"), confirm=True)), columns=2)]
 
 
 async def _record_told(ctx: Ctx, household_id: int) -> list[str]:

@@ -45,7 +45,7 @@ async def test_scripted_chat_shows_menu_and_my_households_then_quits(sessions):
     sink = Recorder()
     demo, channel = await demo_channel(sessions, ["", "1", "/thoat", "2"], sink)
     handled = await channel.run(first="/menu")
-    assert handled == 2  # "/menu" and "1"; the blank line is skipped, nothing after /thoat is read
+    assert handled == 3  # "/menu", the blank line (answered, as on the apps) and "1"; nothing after /thoat is read
     menu, picker = sink.replies[0], sink.replies[-1]
     assert [o.label for o in menu.options][:3] == ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠 Hộ tôi phụ trách"]
     async with sessions() as session:

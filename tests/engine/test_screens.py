@@ -49,14 +49,14 @@ async def test_my_households_oldest_visit_first(session, sessions):
     chat = Chat(sessions, "member")
     assert await open_screen(chat, "Hộ tôi phụ trách") == "\n".join([
         "🏠 Hộ bạn phụ trách (8 hộ, lâu chưa thăm nhất ở trên):",
-        "1. Hoàng Văn Nam — Xóm Giữa, Thôn Đồng Tâm — chưa thăm",
-        "2. Nguyễn Văn Hùng — Xóm Trại, Thôn Đồng Tâm — chưa thăm",
-        "3. Đặng Văn Tâm — Xóm Trại, Thôn Đồng Tâm — 1/8/2026",
-        "4. Lê Văn Đức — Xóm Đồng, Thôn Đồng Tâm — 1/9/2026",
-        "5. Phạm Thị Hoa — Xóm Trại, Thôn Đồng Tâm — 15/10/2026",
-        "6. Vũ Thị Mai — Xóm Đồng, Thôn Đồng Tâm — 1/11/2026",
-        "7. Bùi Thị Thu — Xóm Giữa, Thôn Đồng Tâm — 10/11/2026",
-        "8. Trần Thị Lan — Xóm Giữa, Thôn Đồng Tâm — 20/11/2026",
+        "• Hoàng Văn Nam — Xóm Giữa, Thôn Đồng Tâm — chưa thăm",
+        "• Nguyễn Văn Hùng — Xóm Trại, Thôn Đồng Tâm — chưa thăm",
+        "• Đặng Văn Tâm — Xóm Trại, Thôn Đồng Tâm — 1/8/2026",
+        "• Lê Văn Đức — Xóm Đồng, Thôn Đồng Tâm — 1/9/2026",
+        "• Phạm Thị Hoa — Xóm Trại, Thôn Đồng Tâm — 15/10/2026",
+        "• Vũ Thị Mai — Xóm Đồng, Thôn Đồng Tâm — 1/11/2026",
+        "• Bùi Thị Thu — Xóm Giữa, Thôn Đồng Tâm — 10/11/2026",
+        "• Trần Thị Lan — Xóm Giữa, Thôn Đồng Tâm — 20/11/2026",
     ])
     assert "Ngô Văn Xa" not in chat.screen
     leader = Chat(sessions, "leader")

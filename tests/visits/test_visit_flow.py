@@ -26,9 +26,10 @@ PAGE_2 = [
 ]
 
 
-def purpose_prompt(name: str, when: str = "hôm nay") -> str:
+def purpose_prompt(name: str, when: str = "hôm nay", example: str = "12/11") -> str:
+    """The example day is 12 days back: 12/11 on the tests' 24/11."""
     return (f"Thăm hộ {name} ({when}). Mục đích thăm?\n"
-            "(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “12/11”.)")
+            f"(Thăm vào ngày khác? Gõ ngày, ví dụ “hôm qua” hoặc “{example}”.)")
 
 
 def labels(chat: Chat) -> list[str]:
@@ -59,7 +60,7 @@ async def test_a_visit_in_four_taps(session, sessions):
     await chat.say("1")
     assert labels(chat) == [*PAGE_1, "➡ Xem thêm"]
     await chat.say("1")
-    assert chat.screen == purpose_prompt("Hoàng Văn Nam") + "\n\n" + "\n".join([
+    assert chat.screen == purpose_prompt("Hoàng Văn Nam", example="13/11") + "\n\n" + "\n".join([
         "1. Tuyên truyền chủ trương, chính sách", "2. Thăm hỏi, động viên", "3. Vận động tham gia phong trào",
         "4. Nắm tình hình, tâm tư, nguyện vọng", "5. Hòa giải mâu thuẫn", "6. Khác"])
     await chat.say("4")
@@ -68,7 +69,7 @@ async def test_a_visit_in_four_taps(session, sessions):
     await chat.say("1")
     assert chat.last[-1].text == ("✅ Đã ghi thăm hộ Hoàng Văn Nam, ngày 25 tháng 11 năm 2026.\n"
                                   "Mục đích: Nắm tình hình, tâm tư, nguyện vọng.\n(Có thể hoàn tác trong 10 phút.)")
-    assert labels(chat) == ["↩ Hoàn tác", "🏠 Trang chính"]
+    assert labels(chat) == ["📝 Ghi thăm hộ", "🏠 Trang chính", "↩ Hoàn tác"]
 
     [visit] = await visits(sessions)
     nam = world.households[4]
@@ -260,6 +261,8 @@ async def test_undo_within_ten_minutes(session, sessions):
         ("1", PICKER), ("Nguyễn Văn Hùng", purpose_prompt("Nguyễn Văn Hùng")), ("1", RAISED),
         ("1", "✅ Đã ghi thăm hộ Nguyễn Văn Hùng"),
     ])
+    await chat.say(chat.option_number("Hoàn tác"))  # a bare number is asked again
+    assert chat.last[-1].text == "Bạn chọn “↩ Hoàn tác”. Chắc chắn chứ?"
     await chat.say(chat.option_number("Hoàn tác"))
     assert chat.last[0].text == "↩ Đã hoàn tác lượt thăm."
     assert (await household(sessions, "Nguyễn Văn Hùng")).last_visited_on is None
@@ -278,6 +281,7 @@ async def test_undo_is_refused_after_eleven_minutes_and_for_someone_else(session
     assert leader.last[0].text == "Không hoàn tác được: đã quá 10 phút hoặc lượt thăm không còn."
     chat.now += dt.timedelta(minutes=11)
     await chat.say(chat.option_number("Hoàn tác"))
+    await chat.say(chat.option_number("Hoàn tác"))  # confirmed
     assert chat.last[0].text == "Không hoàn tác được: đã quá 10 phút hoặc lượt thăm không còn."
     [visit] = await visits(sessions)
     assert visit.undone_at is None
