@@ -108,14 +108,14 @@ async def test_search_ignores_diacritics_and_case(session, sessions):
     chat = Chat(sessions, "member")
     await to_picker(chat)
     await chat.say("dong tam")
-    assert chat.last[-1].text == f"Kết quả tìm “dong tam”:\n{HINT}"
+    assert chat.last[-1].text == f"Kết quả tìm “dong tam”: 8 hộ\n{HINT}"
     everyone = [*PAGE_1, *PAGE_2]
     assert labels(chat) == [*everyone, "↩ Danh sách hộ của tôi"]
     await chat.say("ĐỒNG")
     assert labels(chat) == [*everyone, "↩ Danh sách hộ của tôi"]
     await chat.say(chat.option_number("Danh sách hộ"))
     await chat.say("thu")  # not on the first page: found by search
-    assert chat.last[-1].text == f"Kết quả tìm “thu”:\n{HINT}"
+    assert chat.last[-1].text == f"Kết quả tìm “thu”: 1 hộ\n{HINT}"
     assert labels(chat) == [PAGE_2[0], "↩ Danh sách hộ của tôi"]
     await chat.say(chat.option_number("Danh sách hộ"))
     assert labels(chat) == [*PAGE_1, "➡ Xem thêm"]
@@ -123,7 +123,7 @@ async def test_search_ignores_diacritics_and_case(session, sessions):
     assert chat.last[-1].text == purpose_prompt("Nguyễn Văn Hùng")
     await chat.say("/quaylai")
     await chat.say("VĂN")  # a word of four labels on screen: a search, in the picker's order
-    assert chat.last[-1].text == f"Kết quả tìm “VĂN”:\n{HINT}"
+    assert chat.last[-1].text == f"Kết quả tìm “VĂN”: 4 hộ\n{HINT}"
     assert labels(chat) == [*PAGE_1[:4], "↩ Danh sách hộ của tôi"]
     await chat.say("2")
     assert chat.last[-1].text == purpose_prompt("Nguyễn Văn Hùng")
