@@ -299,6 +299,9 @@ async def test_a_visit_with_a_concern_chains_into_the_concern_flow(session, sess
     for line in ["7", "Đường vào xóm bị sạt lở sau mưa", "1"]:
         await chat.say(line)
         screens.append(chat.screen)
+    assert chat.last[-1].text.startswith("📋 Kiểm tra trước khi lưu:\nHộ: Hoàng Văn Nam\n")
+    assert "✏️ Đổi hộ" not in chat.screen  # the household is the one visited
+    await chat.say("1")
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (Hoàng Văn Nam).")
     assert not any("Ý kiến của hộ nào?" in screen for screen in screens)
     async with sessions() as s:
