@@ -142,11 +142,11 @@ async def ask_again(ctx: Ctx) -> Prompt:
     earlier = await visit_with_person(ctx.session, ctx.data["earlier_visit"])
     day = visit_day(ctx)
     if earlier is None:
-        text = _("Hộ {name} đã có lượt thăm ngày {date}.").format(name=ctx.data["household_name"],
+        text = _("Hộ {name} đã có lượt thăm {date}.").format(name=ctx.data["household_name"],
                                                                  date=format_date(day))
     else:
         visit, who = earlier
-        text = _("Hộ {name} đã có lượt thăm ngày {date} ({who} ghi lúc {time}).").format(
+        text = _("Hộ {name} đã có lượt thăm {date} ({who} ghi lúc {time}).").format(
             name=ctx.data["household_name"], date=format_date(day),
             who=_("bạn") if visit.person_id == ctx.person.id else who,
             time=visit.created_at.astimezone(ctx.tz).strftime("%H:%M"))
