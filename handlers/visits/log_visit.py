@@ -143,7 +143,7 @@ async def ask_again(ctx: Ctx) -> Prompt:
     day = visit_day(ctx)
     if earlier is None:
         text = _("Hộ {name} đã có lượt thăm {date}.").format(name=ctx.data["household_name"],
-                                                                 date=format_date(day))
+                                                            date=format_date(day))
     else:
         visit, who = earlier
         text = _("Hộ {name} đã có lượt thăm {date} ({who} ghi lúc {time}).").format(
