@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.i18n import _, __, format_date
-from handlers.concerns import similar_offer
+from handlers.concerns import review, similar_offer
+from handlers.concerns.undo import undo_option
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
-from handlers.engine.steps import LabelChoice, TextRule, choice_step
+from handlers.engine.steps import LabelChoice, TextRule
 from handlers.engine.types import Option, Reply
 from handlers.households.picker import accept_household, ask_household
 from models.concerns.group_notice import post_new_concern
-from models.concerns.record import record_concern
+from models.concerns.record import UNDO_WINDOW, record_concern
 from models.enums import ConcernCategory, UnitKind, Urgency
 from models.labels import CATEGORY_LABELS, URGENCY_LABELS
 from models.tables import Household
@@ -38,6 +39,15 @@ def category_text(ctx: Ctx) -> str:
     return head + "\n" + _("Lĩnh vực?")
 
 
+async def ask_category(ctx: Ctx) -> Prompt:
+    return CATEGORIES.prompt(category_text(ctx))
+
+
+async def accept_category(ctx: Ctx, answer: Answer) -> str | None:
+    ctx.put(category=CATEGORIES.choose(answer).value)
+    return review.then(ctx, "description")
+
+
 async def ask_description(ctx: Ctx) -> Prompt:
     photos = len(ctx.data.get("photos", []))
     text = _("Nội dung ý kiến, kiến nghị (gõ vài câu; có thể gửi kèm ảnh):")
@@ -55,6 +65,8 @@ async def accept_description(ctx: Ctx, answer: Answer) -> str:
         if not answer.text.strip():
             raise Stay(_("Đã nhận ảnh."))
     ctx.put(description=DESCRIPTION.check(answer.text))
+    if ctx.data.get("reviewing"):
+        return review.STEP
     if ctx.data.get("household_first") and await _offer_similar(ctx):
         return similar_offer.STEP
     return "urgency"
@@ -66,7 +78,7 @@ async def ask_urgency(ctx: Ctx) -> Prompt:
 
 async def accept_urgency(ctx: Ctx, answer: Answer) -> str | None:
     ctx.put(urgency=URGENCIES.choose(answer).value)
-    return None if ctx.data.get("household_id") else "household"
+    return review.then(ctx, review.STEP if ctx.data.get("household_id") else "household")
 
 
 ANONYMOUS = "anon"
@@ -87,7 +99,7 @@ async def accept_household_step(ctx: Ctx, answer: Answer) -> str | None:
     else:
         ctx.drop("several")
         ctx.put(household_id=household.id)
-    return similar_offer.STEP if await _offer_similar(ctx) else None
+    return similar_offer.STEP if await _offer_similar(ctx) else review.STEP
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,8 @@ async def finish(ctx: Ctx) -> list[Reply]:
         description=ctx.data["description"], photos=list(ctx.data.get("photos", [])),
         channel=ctx.incoming.channel, now=ctx.now, year=ctx.today.year,
     )
-    await post_new_concern(ctx.session, concern, household, locale=ctx.default_locale, now=ctx.now, tz=ctx.tz)
+    await post_new_concern(ctx.session, concern, household, locale=ctx.default_locale, now=ctx.now, tz=ctx.tz,
+                           held=UNDO_WINDOW)
     due = concern.due_at.astimezone(ctx.tz).date()
     who = household.head_name if household else _("ẩn danh / nhiều hộ")
     closed = ctx.data.get("similar_closed")
@@ -140,17 +153,22 @@ async def finish(ctx: Ctx) -> list[Reply]:
     return [Reply(notice + _("✅ Đã ghi ý kiến {reference} ({who}).\nLĩnh vực: {category}. Mức độ: {urgency}.\n"
                     "Hạn trả lời: {due}. Bạn sẽ được báo khi có trả lời.").format(
         reference=concern.reference, who=who, category=CATEGORY_LABELS[concern.category],
-        urgency=URGENCY_LABELS[concern.urgency], due=format_date(due)))]
+        urgency=URGENCY_LABELS[concern.urgency], due=format_date(due))
+        + "\n" + _("(Có thể hoàn tác trong 10 phút.)"),
+        (Option("m:main", _("🏠 Trang chính")), undo_option(concern)), columns=2)]
 
 
 FLOW = Flow(
     name="concern", first="category", finish=finish, start=start,
     steps={
-        "category": choice_step("category", category_text, CATEGORIES, then="description"),
+        "category": Step("category", ask_category, accept_category, next=("description", review.STEP)),
         "description": Step("description", ask_description, accept_description, free_text=True,
-                            next=(similar_offer.STEP, "urgency")),
-        "urgency": Step("urgency", ask_urgency, accept_urgency, next=("household",)),
-        "household": Step("household", ask_household_step, accept_household_step, next=(similar_offer.STEP,)),
-        similar_offer.STEP: Step(similar_offer.STEP, similar_offer.ask, similar_offer.accept, next=("urgency",)),
+                            next=(similar_offer.STEP, "urgency", review.STEP)),
+        "urgency": Step("urgency", ask_urgency, accept_urgency, next=("household", review.STEP)),
+        "household": Step("household", ask_household_step, accept_household_step,
+                          next=(similar_offer.STEP, review.STEP)),
+        similar_offer.STEP: Step(similar_offer.STEP, similar_offer.ask, similar_offer.accept,
+                                 next=("urgency", review.STEP)),
+        review.STEP: Step(review.STEP, review.ask, review.accept, next=review.EDITS),
     },
 )

@@ -76,7 +76,7 @@ async def accept(ctx: Ctx, answer: Answer) -> str | None:
     if key == ATTACH:  # closed meanwhile: the household's concern is recorded as a new one
         ctx.put(similar_closed=concern.reference if concern else "")
     ctx.put(similar="new")
-    return None if "urgency" in ctx.data else "urgency"
+    return "review" if "urgency" in ctx.data else "urgency"  # the flow's review step
 
 
 async def attach(ctx: Ctx, household: Household | None) -> list[Reply]:

@@ -7,6 +7,7 @@ import datetime as dt
 from core.i18n import _, format_date, format_short_date
 from handlers.engine.flow import Ctx
 from handlers.engine.types import Reply
+from handlers.households.picker import WAITING_MARK
 from models import overview
 from models.households import finding
 from models.labels import CATEGORY_LABELS, PURPOSE_LABELS, STATUS_LABELS
@@ -21,9 +22,12 @@ async def my_households(ctx: Ctx) -> list[Reply]:
     lines = [_("🏠 Hộ bạn phụ trách ({total} hộ, lâu chưa thăm nhất ở trên):").format(total=total)]
     for h in rows:  # bullets: the menu that follows is the screen's only numbered list
         last = format_short_date(h.last_visited_on) if h.last_visited_on else _("chưa thăm")
-        lines.append(f"• {h.head_name} — {h.address or ''} — {last}")
+        mark = WAITING_MARK if h.answer_waiting else ""
+        lines.append(f"• {mark}{h.head_name} — {h.address or ''} — {last}")
     if total > len(rows):
         lines.append(_("… và {count} hộ khác.").format(count=total - len(rows)))
+    if any(h.answer_waiting for h in rows):
+        lines.append(_("📨: có câu trả lời chờ chuyển cho hộ — chọn “Ghi thăm hộ” khi đến báo."))
     return [Reply("\n".join(lines))]
 
 

@@ -14,14 +14,14 @@ import datetime as dt
 from core.i18n import _, __, format_date
 from handlers.engine.dates import BadDate, example_back, looks_like_date, looks_like_time, parse_day
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
-from handlers.engine.steps import LabelChoice, TextRule, text_step
+from handlers.engine.steps import LabelChoice, TextRule
 from handlers.engine.types import Option, Reply
 from handlers.households.picker import accept_household, ask_household
 from models.concerns import passing_on
 from models.concerns.passing_on_texts import answer_lines
 from models.enums import VisitPurpose
 from models.labels import PURPOSE_LABELS
-from models.visits.record import household_to_visit, record_visit
+from models.visits.record import household_to_visit, record_visit, visit_with_person
 
 NOTE_MAX = 500
 ANSWERS_SHOWN = 3  # more than one waiting is rare; the rest come on the next visit
@@ -118,7 +118,7 @@ async def accept_raised(ctx: Ctx, answer: Answer) -> str | None:
         return "note"
     if key in ("r:save", "r:concern"):
         ctx.put(raised=key == "r:concern")
-        return None
+        return await save_or_ask(ctx)
     raise Invalid(_("Hãy chọn 1, 2 hoặc 3."))
 
 
@@ -127,9 +127,50 @@ async def ask_note(ctx: Ctx) -> Prompt:
                   (Option("n:skip", _("Bỏ qua")),))
 
 
-async def finish(ctx: Ctx) -> list[Reply]:
-    household, nhom = await household_to_visit(ctx.session, ctx.data["household_id"])  # households are never deleted
+async def accept_note(ctx: Ctx, answer: Answer) -> str | None:
+    ctx.put(note=None if answer.option is not None else NOTE.check(answer.text))
+    return await save_or_ask(ctx)
+
+
+async def save_or_ask(ctx: Ctx) -> str | None:
+    """Saves (None), or first asks when the household already has a visit that day (a double tap,
+    or two volunteers at the same door). The household read here serves the save too."""
+    found = await household_to_visit(ctx.session, ctx.data["household_id"], visit_day(ctx))
+    if found is None or found[2] is None or ctx.data.get("again") == "save":
+        return None
+    ctx.put(earlier_visit=found[2])
+    return "again"
+
+
+async def ask_again(ctx: Ctx) -> Prompt:
+    earlier = await visit_with_person(ctx.session, ctx.data["earlier_visit"])
     day = visit_day(ctx)
+    if earlier is None:
+        text = _("Hộ {name} đã có lượt thăm {date}.").format(name=ctx.data["household_name"],
+                                                            date=format_date(day))
+    else:
+        visit, who = earlier
+        text = _("Hộ {name} đã có lượt thăm {date} ({who} ghi lúc {time}).").format(
+            name=ctx.data["household_name"], date=format_date(day),
+            who=_("bạn") if visit.person_id == ctx.person.id else who,
+            time=visit.created_at.astimezone(ctx.tz).strftime("%H:%M"))
+    return Prompt(text + "\n" + _("Vẫn ghi thêm lượt thăm này?"),
+                  (Option("a:save", _("✅ Vẫn ghi thêm")), Option("a:skip", _("Không ghi lượt này"))))
+
+
+async def accept_again(ctx: Ctx, answer: Answer) -> None:
+    key = answer.option.key if answer.option else ""
+    if key not in ("a:save", "a:skip"):
+        raise Invalid(_("Hãy chọn 1 hoặc 2."))
+    ctx.put(again=key[2:])
+
+
+async def finish(ctx: Ctx) -> list[Reply]:
+    if ctx.data.get("again") == "skip":
+        return _not_saved(ctx)
+    day = visit_day(ctx)
+    # Households are never deleted; read by `save_or_ask` in the same update, as a rule.
+    household, nhom, _earlier = await household_to_visit(ctx.session, ctx.data["household_id"], day)
     visit = await record_visit(ctx.session, person_id=ctx.person.id, household=household, visited_on=day,
                                purpose=VisitPurpose(ctx.data["purpose"]), note=ctx.data.get("note"),
                                channel=ctx.incoming.channel, now=ctx.now, nhom=nhom)
@@ -147,6 +188,14 @@ async def finish(ctx: Ctx) -> list[Reply]:
     # The next visit first (a "1" typed out of habit logs another), undo last and asked again on a bare number.
     return [Reply(text, (Option("m:visit", _("📝 Ghi thăm hộ")), Option("m:main", _("🏠 Trang chính")),
                          Option(f"undo:{visit.id}", _("↩ Hoàn tác"), confirm=True)), columns=2)]
+
+
+def _not_saved(ctx: Ctx) -> list[Reply]:
+    text = _("Không ghi thêm lượt thăm hộ {name}.").format(name=ctx.data["household_name"])
+    if ctx.data.get("raised"):
+        ctx.put(_next_flow="concern", _next_data={"household_id": ctx.data["household_id"],
+                                                  "household_name": ctx.data["household_name"]})
+    return [Reply(text)]
 
 
 async def _record_told(ctx: Ctx, household_id: int) -> list[str]:
@@ -168,7 +217,8 @@ FLOW = Flow(
         "household": Step("household", ask_household_step, accept_household_step, next=("told", "purpose")),
         "told": Step("told", ask_told, accept_told, next=("purpose",)),
         "purpose": Step("purpose", ask_purpose, accept_purpose, next=("raised",)),
-        "raised": Step("raised", ask_raised, accept_raised, next=("note",)),
-        "note": text_step("note", ask_note, NOTE, optional=True),
+        "raised": Step("raised", ask_raised, accept_raised, next=("note", "again")),
+        "note": Step("note", ask_note, accept_note, free_text=True, next=("again",)),
+        "again": Step("again", ask_again, accept_again),
     },
 )

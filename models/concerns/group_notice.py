@@ -42,10 +42,12 @@ def notice_text(concern: Concern, village: OrgUnit, household: Household | None,
 
 
 async def post_new_concern(session: AsyncSession, concern: Concern, household: Household | None, *,
-                           locale: str, now: dt.datetime, tz: ZoneInfo) -> int:
-    """Queues the notice for each bound group, in the caller's transaction; how many were queued."""
+                           locale: str, now: dt.datetime, tz: ZoneInfo, held: dt.timedelta = dt.timedelta(0)
+                           ) -> int:
+    """Queues the notice for each bound group, in the caller's transaction; how many were queued.
+    `held`: not sent before then, while the reporter may still undo the concern."""
     village = await session.get(OrgUnit, concern.village_id)
     with use_locale(locale):
         bodies = {purpose: payload(notice_text(concern, village, household, purpose, tz))
                   for purpose in group_posts.POSTED_TO}
-    return await group_posts.post(session, concern, bodies, now=now, tz=tz)
+    return await group_posts.post(session, concern, bodies, now=now + held, tz=tz)

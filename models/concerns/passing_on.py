@@ -54,6 +54,15 @@ def stands(concern: Concern) -> bool:
         or (concern.status == ConcernStatus.CLOSED and concern.close_reason == CloseReason.RESOLVED))
 
 
+def answer_waits(household_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """SQL: an answer waits to be passed on to this household (a column of the outer query), for
+    a mark beside it in any list — folded into that list's own query, never one per row."""
+    return (select(ConcernHousehold.id).join(Concern, Concern.id == ConcernHousehold.concern_id)
+            .where(ConcernHousehold.household_id == household_id, ConcernHousehold.told_at.is_(None),
+                   answer_stands())
+            .exists())
+
+
 def _answered_at() -> ColumnElement[Any]:
     # A concern closed as resolved without an answer step still has a moment it was settled.
     return func.coalesce(Concern.answered_at, Concern.closed_at)
@@ -81,11 +90,7 @@ async def household_for_visit(session: AsyncSession, held: Sequence[Held], house
 @cache
 def _visit_statement(paths: int) -> Select[Any]:
     # `households.finding.get_in_scope` with the EXISTS folded in; built once per number of unit paths.
-    waiting = (select(ConcernHousehold.id).join(Concern, Concern.id == ConcernHousehold.concern_id)
-               .where(ConcernHousehold.household_id == Household.id, ConcernHousehold.told_at.is_(None),
-                      answer_stands())
-               .exists())
-    return (select(Household, waiting).join(OrgUnit, OrgUnit.id == Household.nhom_id)
+    return (select(Household, answer_waits(Household.id)).join(OrgUnit, OrgUnit.id == Household.nhom_id)
             .where(Household.id == bindparam("household_id"), Household.active.is_(True),
                    covers_bound(OrgUnit.path, paths)))
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.text import fold
 from models.access import Held, covers, covers_bound, scope_params
+from models.concerns.passing_on import answer_waits
 from models.tables import Household, OrgUnit
 
 _H = Household.__table__.c
@@ -23,11 +24,15 @@ class HouseholdPick(NamedTuple):
     head_name: str
     address: str
     last_visited_on: dt.date | None
+    answer_waiting: bool = False  # an answer to one of its concerns waits to be passed on (📨)
+
+
+def _pick_columns():  # noqa: ANN202
+    return select(_H.id, _H.head_name, _H.address, _H.last_visited_on, answer_waits(_H.id))
 
 
 def _picks_in_scope(scope: ColumnElement[bool]):  # noqa: ANN202
-    return (select(_H.id, _H.head_name, _H.address, _H.last_visited_on)
-            .join_from(Household.__table__, _UNITS, _UNITS.c.id == _H.nhom_id)
+    return (_pick_columns().join_from(Household.__table__, _UNITS, _UNITS.c.id == _H.nhom_id)
             .where(_H.active.is_(True), scope))
 
 
@@ -58,19 +63,30 @@ def _page_statement(paths: int) -> Select[Any]:
             .offset(bindparam("offset")).limit(bindparam("limit")))
 
 
-async def search(session: AsyncSession, person_id: int, held: Sequence[Held], query: str, limit: int
-                 ) -> list[HouseholdPick]:
-    """Name or address containing every typed word, ignoring diacritics and case ("dong tam")."""
+async def search(session: AsyncSession, person_id: int, held: Sequence[Held], query: str, offset: int,
+                 limit: int) -> tuple[list[HouseholdPick], int]:
+    """One page of the households whose name or address contains every typed word, ignoring
+    diacritics and case ("dong tam"), and how many match in all (counted in the same query)."""
     words = [w for w in fold(query).split() if w]
     if not words:
-        return []
+        return [], 0
     conditions = [or_(_H.name_key.contains(w, autoescape=True), _H.address_key.contains(w, autoescape=True))
                   for w in words]
     rows = (await session.execute(
         _picks_in_scope(covers(held, _UNITS.c.path)).where(and_(*conditions))
-        .order_by(*_need_order(person_id, _H)).limit(limit)
+        .add_columns(func.count().over().label("matched"))
+        .order_by(*_need_order(person_id, _H)).offset(offset).limit(limit)
     )).all()
-    return [HouseholdPick(*row) for row in rows]
+    if not rows and offset:  # a page past the end (fewer matches since): how many there are now
+        return [], await _count(session, held, conditions)
+    return [HouseholdPick(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
+
+
+async def _count(session: AsyncSession, held: Sequence[Held], conditions: list[ColumnElement[bool]]) -> int:
+    return await session.scalar(
+        select(func.count()).select_from(Household.__table__)
+        .join(_UNITS, _UNITS.c.id == _H.nhom_id)
+        .where(_H.active.is_(True), covers(held, _UNITS.c.path), *conditions)) or 0
 
 
 async def get_in_scope(session: AsyncSession, held: Sequence[Held], household_id: int) -> Household | None:
@@ -85,12 +101,13 @@ def _get_statement(paths: int) -> Select[Any]:
                    covers_bound(OrgUnit.path, paths)))
 
 
-async def assigned(session: AsyncSession, person_id: int, limit: int) -> tuple[Sequence[Household], int]:
-    """The person's assigned households (longest unvisited first) and how many there are."""
+async def assigned(session: AsyncSession, person_id: int, limit: int) -> tuple[list[HouseholdPick], int]:
+    """The person's assigned households (longest unvisited first, 📨 where an answer waits) and
+    how many there are."""
     total = await session.scalar(select(func.count()).select_from(Household).where(
         Household.assigned_member_id == person_id, Household.active.is_(True)))
-    rows = (await session.scalars(
-        select(Household).where(Household.assigned_member_id == person_id, Household.active.is_(True))
-        .order_by(*_need_order(person_id)).limit(limit)
+    rows = (await session.execute(
+        _pick_columns().where(_H.assigned_member_id == person_id, _H.active.is_(True))
+        .order_by(*_need_order(person_id, _H)).limit(limit)
     )).all()
-    return rows, total or 0
+    return [HouseholdPick(*row) for row in rows], total or 0

@@ -9,22 +9,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import audit
 from models.enums import Channel, VisitPurpose
-from models.tables import Household, OrgUnit, Visit
+from models.tables import Household, OrgUnit, Person, Visit
 
 UNDO_WINDOW = dt.timedelta(minutes=10)
 
 
-async def household_to_visit(session: AsyncSession, household_id: int) -> tuple[Household, OrgUnit] | None:
-    """The household and its nhóm in one query, for `record_visit(…, nhom=…)` (its audit entry
-    names the nhóm)."""
-    row = (await session.execute(_household_statement(), {"household_id": household_id})).first()
-    return (row[0], row[1]) if row else None
+async def household_to_visit(session: AsyncSession, household_id: int, day: dt.date
+                             ) -> tuple[Household, OrgUnit, int | None] | None:
+    """The household, its nhóm (for `record_visit(…, nhom=…)`: its audit entry names the nhóm)
+    and a visit already recorded for it that day, if any — one query, so asking before a second
+    visit the same day costs the usual visit nothing. Read once per session: the check before
+    saving and the save ask it in the same update."""
+    read = session.info.setdefault("household_to_visit", {})
+    if (household_id, day) not in read:
+        row = (await session.execute(_household_statement(), {"household_id": household_id, "day": day})).first()
+        read[household_id, day] = (row[0], row[1], row[2]) if row else None
+    return read[household_id, day]
 
 
 @cache
 def _household_statement() -> Select[Any]:
-    return (select(Household, OrgUnit).join(OrgUnit, OrgUnit.id == Household.nhom_id)
+    same_day = (select(Visit.id).where(Visit.household_id == Household.id, Visit.visited_on == bindparam("day"),
+                                       Visit.undone_at.is_(None))
+                .order_by(Visit.id).limit(1).scalar_subquery())
+    return (select(Household, OrgUnit, same_day).join(OrgUnit, OrgUnit.id == Household.nhom_id)
             .where(Household.id == bindparam("household_id")))
+
+
+async def visit_with_person(session: AsyncSession, visit_id: int) -> tuple[Visit, str] | None:
+    """A visit and who recorded it, to say so."""
+    row = (await session.execute(select(Visit, Person.full_name).join(Person, Person.id == Visit.person_id)
+                                 .where(Visit.id == visit_id))).first()
+    return (row[0], row[1]) if row else None
 
 
 async def record_visit(

@@ -178,7 +178,8 @@ async def test_a_concern_with_a_photo(fake, sessions, world):
         asked = await member.say(caption="Đường liên thôn sạt lở sau mưa", photo_sizes=3)
         assert "Mức độ?" in texts(asked)
         await member.press("Khẩn")
-        done = await member.press("Ẩn danh")
+        assert "📋 Kiểm tra trước khi lưu:" in texts(await member.press("Ẩn danh"))
+        done = await member.press("Lưu")
         assert "✅ Đã ghi ý kiến PA-" in texts(done)
     async with sessions() as s:
         concern = (await s.scalars(select(Concern))).one()

@@ -140,7 +140,8 @@ async def test_onboarding_by_code_then_a_visit_by_numbers_and_a_concern_by_words
                             caption="Đường xóm bị ổ gà sau mưa lớn")
     assert "Mức độ?" in screen and "1. Bình thường\n2. Khẩn" in screen
     assert "Ý kiến của hộ nào?" in await zalo.say("zl-new", "khẩn")
-    assert "✅ Đã ghi ý kiến PA-" in await zalo.say("zl-new", "ẩn danh")
+    assert "1. ✅ Lưu" in await zalo.say("zl-new", "ẩn danh")
+    assert "✅ Đã ghi ý kiến PA-" in await zalo.say("zl-new", "lưu")
 
     [person] = await rows(sessions, Person, Person.phone == "0987654321")
     [visit] = await rows(sessions, Visit)

@@ -305,7 +305,7 @@ async def test_the_whole_lifecycle_with_rights_history_and_notifications(session
     town = await build_town(session)
     world = town.world
     member = town.chat(sessions, "member")
-    for line in ["/menu", "2", "Đất đai", "Nhà bên cạnh lấn sang 2m đất vườn", "1", "Nguyễn Văn Hùng"]:
+    for line in ["/menu", "2", "Đất đai", "Nhà bên cạnh lấn sang 2m đất vườn", "1", "Nguyễn Văn Hùng", "Lưu"]:
         await member.say(line)
     assert member.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (Nguyễn Văn Hùng).")
     async with sessions() as s:

@@ -15,6 +15,8 @@ CATEGORY = "📣 Ghi ý kiến, kiến nghị\nLĩnh vực?"
 DESCRIPTION = "Nội dung ý kiến, kiến nghị (gõ vài câu; có thể gửi kèm ảnh):"
 WHICH_HOUSEHOLD = "Ý kiến của hộ nào?\nHoặc gõ một phần tên chủ hộ hoặc địa chỉ để tìm."
 CATEGORY_ORDER = list(ConcernCategory)
+REVIEW = "📋 Kiểm tra trước khi lưu:\nHộ: {name}\nLĩnh vực: {category} · Mức độ: {urgency}\nNội dung: {text}"
+REVIEW_OPTIONS = ["✅ Lưu", "✏️ Sửa nội dung", "✏️ Sửa lĩnh vực", "✏️ Sửa mức độ"]
 
 
 async def concerns(sessions) -> list[Concern]:
@@ -44,10 +46,16 @@ async def test_a_full_concern(session, sessions):
     assert chat.last[-1].text == WHICH_HOUSEHOLD
     assert [o.label for o in chat.last[-1].options][-1] == "👥 Ẩn danh / nhiều hộ"
     await chat.say("Nguyễn Văn Hùng")
+    assert chat.last[-1].text == REVIEW.format(
+        name="Nguyễn Văn Hùng", category="Đất đai", urgency="Bình thường",
+        text="Nhà bên cạnh lấn sang 2m đất vườn, đã nhắc nhưng chưa sửa.")
+    assert [o.label for o in chat.last[-1].options] == [*REVIEW_OPTIONS, "✏️ Đổi hộ"]
+    assert await concerns(sessions) == []
+    await chat.say("1")
     assert chat.last[0].text == (
         "✅ Đã ghi ý kiến PA-2026-00001 (Nguyễn Văn Hùng).\nLĩnh vực: Đất đai. Mức độ: Bình thường.\n"
-        "Hạn trả lời: ngày 24 tháng 12 năm 2026. Bạn sẽ được báo khi có trả lời.")
-    assert chat.last[-1].text == "Chọn việc cần làm:"
+        "Hạn trả lời: ngày 24 tháng 12 năm 2026. Bạn sẽ được báo khi có trả lời.\n(Có thể hoàn tác trong 10 phút.)")
+    assert [o.label for o in chat.last[-1].options] == ["🏠 Trang chính", "↩ Hoàn tác"]
 
     [concern] = await concerns(sessions)
     hung = world.households[0]
@@ -77,6 +85,7 @@ async def test_references_count_up_and_due_dates_follow_category_and_urgency(ses
             await chat.say(f"Ý kiến số {len(expected) + 1} của bà con trong xóm")
             await chat.say("Khẩn" if urgency == Urgency.URGENT else "bình thường")
             await chat.say("1")
+            await chat.say("Lưu")
             days = 3 if urgency == Urgency.URGENT else DEFAULT_DUE_DAYS[category]
             due = chat.now + dt.timedelta(days=days)
             reference = f"PA-2026-{len(expected) + 1:05d}"
@@ -86,7 +95,7 @@ async def test_references_count_up_and_due_dates_follow_category_and_urgency(ses
                 f"✅ Đã ghi ý kiến {reference} (Hoàng Văn Nam).\nLĩnh vực: {CATEGORY_LABELS[category]}. "
                 f"Mức độ: {'Khẩn' if urgency == Urgency.URGENT else 'Bình thường'}.\n"
                 f"Hạn trả lời: ngày {local_due.day} tháng {local_due.month} năm {local_due.year}. "
-                "Bạn sẽ được báo khi có trả lời.")
+                "Bạn sẽ được báo khi có trả lời.\n(Có thể hoàn tác trong 10 phút.)")
     assert [(c.reference, c.category, c.urgency, c.due_at) for c in await concerns(sessions)] == expected
     async with sessions() as s:
         assert (await s.get(Counter, "concern:2026")).value == 20
@@ -98,7 +107,7 @@ async def test_urgent_concern_is_due_in_three_days(session, sessions):
     await chat.transcript([
         ("/menu", "Chọn việc cần làm:"), ("2", "Lĩnh vực?"), ("Môi trường", DESCRIPTION),
         ("Cống thoát nước bị tắc, nước tràn vào nhà", "Mức độ?"), ("Khẩn", "Ý kiến của hộ nào?"),
-        ("1", "✅ Đã ghi ý kiến PA-2026-00001"),
+        ("1", "📋 Kiểm tra trước khi lưu:"), ("✅ Lưu", "✅ Đã ghi ý kiến PA-2026-00001"),
     ])
     assert "Mức độ: Khẩn.\nHạn trả lời: ngày 27 tháng 11 năm 2026." in chat.last[0].text
     [concern] = await concerns(sessions)
@@ -116,6 +125,8 @@ async def test_photos_at_the_description_step(session, sessions):
     await chat.say("Đèn đường hỏng cả tháng nay", photo="file-2")  # a photo with its caption
     assert chat.last[-1].text == "Mức độ?"
     await chat.say("1")
+    await chat.say("1")
+    assert chat.last[-1].text.endswith("\nNội dung: Đèn đường hỏng cả tháng nay\nẢnh: 2")
     await chat.say("1")
     [concern] = await concerns(sessions)
     assert concern.description == "Đèn đường hỏng cả tháng nay"
@@ -136,7 +147,7 @@ async def test_at_most_five_photos(session, sessions):
     await chat.say(photo="file-6")
     assert chat.screen == f"Tối đa 5 ảnh cho một ý kiến.\n\n{DESCRIPTION}\nĐã nhận 5 ảnh."
     await chat.transcript([("Tranh chấp ranh giới đất", "Mức độ?"), ("1", "Ý kiến của hộ nào?"),
-                           ("1", "✅ Đã ghi ý kiến")])
+                           ("1", "Ảnh: 5"), ("1", "✅ Đã ghi ý kiến")])
     async with sessions() as s:
         refs = (await s.scalars(select(ConcernPhoto.file_ref).order_by(ConcernPhoto.id))).all()
     assert refs == [f"file-{i}" for i in range(1, 6)]
@@ -149,6 +160,8 @@ async def test_anonymous_or_several_households(session, sessions):
     await chat.transcript([("Hạ tầng", DESCRIPTION), ("Nhiều hộ phản ánh đường xóm xuống cấp", "Mức độ?"),
                            ("1", "Ý kiến của hộ nào?")])
     await chat.say(chat.option_number("Ẩn danh"))
+    assert "Hộ: ẩn danh / nhiều hộ" in chat.screen
+    await chat.say(chat.option_number("Lưu"))
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (ẩn danh / nhiều hộ).\n"
                                         "Lĩnh vực: Hạ tầng (đường, điện, nước).")
     [concern] = await concerns(sessions)
@@ -163,7 +176,8 @@ async def test_a_leaders_anonymous_concern_belongs_to_the_village(session, sessi
     chat = Chat(sessions, "leader")
     await start_concern(chat)
     await chat.transcript([("An ninh", DESCRIPTION), ("Có nhóm thanh niên tụ tập gây ồn ào ban đêm", "Mức độ?"),
-                           ("Khẩn", "Ý kiến của hộ nào?"), ("Ẩn danh", "✅ Đã ghi ý kiến")])
+                           ("Khẩn", "Ý kiến của hộ nào?"), ("Ẩn danh", "📋 Kiểm tra trước khi lưu:"),
+                           ("lưu", "✅ Đã ghi ý kiến")])
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (ẩn danh / nhiều hộ).")
     [concern] = await concerns(sessions)
     assert (concern.reporter_id, concern.commune_id, concern.village_id, concern.nhom_id, concern.household_id) == (
@@ -196,6 +210,7 @@ async def test_the_reference_year_is_the_local_year(session, sessions):
     await chat.say(chat.option_number("Ghi ý kiến"))
     await chat.say("1")
     await chat.say("Đường vào xóm bị sạt lở sau mưa")
+    await chat.say("1")
     await chat.say("1")
     await chat.say("1")
     assert "PA-2027-00001" in chat.screen

@@ -155,6 +155,7 @@ async def test_new_anyway_records_a_new_concern(session, sessions):
     await log(chat, "Hạ tầng", "Mưa to là đường xóm 3 lại ngập, đi lại khó khăn")
     assert chat.last[-1].text.startswith(OFFER_HEAD)
     await chat.say(chat.option_number("Vẫn ghi"))
+    await chat.say("Lưu")
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (Nguyễn Văn Hùng).\n"
                                         "Lĩnh vực: Hạ tầng (đường, điện, nước). Mức độ: Bình thường.")
     async with sessions() as s:
@@ -217,6 +218,7 @@ async def test_from_a_visit_the_offer_comes_before_the_urgency(session, sessions
     await chat.say("2")
     assert chat.last[-1].text == "Mức độ?"
     await chat.say("Khẩn")
+    await chat.say("Lưu")
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (Trần Thị Lan).")
 
 
@@ -230,6 +232,7 @@ async def test_no_offer_for_another_village_category_a_closed_one_or_other_words
     await existing(session, world, created=NOW - dt.timedelta(days=200), reference="PA-2026-00905")  # too old
     chat = Chat(sessions, "member", now=NOW)
     await log(chat, "Hạ tầng", FLOOD)
+    await chat.say("Lưu")
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (Nguyễn Văn Hùng).")
     assert await count(sessions, Concern) == 6
 
@@ -253,6 +256,7 @@ async def test_complaints_are_never_offered(session, sessions):
     await existing(session, world, category=C.COMPLAINT, description="Tố cáo cán bộ thu tiền sai quy định")
     chat = Chat(sessions, "member", now=NOW)
     await log(chat, "Khiếu nại", "Tố cáo cán bộ thu tiền sai quy định")
+    await chat.say("Lưu")
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001")
     async with sessions() as s:
         concern = await s.scalar(select(Concern).where(Concern.reference == "PA-2026-00901"))
@@ -289,6 +293,7 @@ async def test_a_concern_closed_while_the_offer_was_on_screen_is_recorded_new(se
         (await s.get(Concern, old.id)).status = ConcernStatus.CLOSED
         await s.commit()
     await chat.say("1")
+    await chat.say("Lưu")
     assert chat.last[0].text.startswith("Ý kiến PA-2026-00901 vừa được đóng nên ý kiến này được ghi mới.\n"
                                         "✅ Đã ghi ý kiến PA-2026-00001 (Nguyễn Văn Hùng).")
 

@@ -76,6 +76,7 @@ async def log_concern(chat: Chat, category: str, text: str, urgency: str, househ
     await chat.say(text)
     await chat.say(urgency)
     await chat.say(household)
+    await chat.say("1")  # ✅ Lưu, on the review
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến"), chat.screen
 
 
@@ -115,7 +116,9 @@ async def test_a_new_concern_reaches_the_chi_bo_and_the_khoi_dan_van_group_once_
         (f"concern:{concern.id}:new:g{groups.chi_bo.id}", Channel.TELEGRAM, CHI_BO_CHAT, "concern_new", LAND_CHI_BO),
         (f"concern:{concern.id}:new:g{groups.kdv.id}", Channel.ZALO, KDV_CHAT, "concern_new", LAND_KDV),
     ]
-    assert all(r.person_id is None and r.next_attempt_at == chat.now for r in rows)  # 9:00: no quiet hours
+    # 9:00: no quiet hours; held while the reporter may still undo the concern
+    held = chat.now + dt.timedelta(minutes=10)
+    assert all(r.person_id is None and r.next_attempt_at == held for r in rows)
 
     async with sessions() as s:  # the same operation again (a retried update) adds nothing
         again = await s.get(Concern, concern.id)
@@ -127,8 +130,9 @@ async def test_a_new_concern_reaches_the_chi_bo_and_the_khoi_dan_van_group_once_
     recorder = Recorder()
     sender = OutboxSender(sessions, {Channel.TELEGRAM: recorder, Channel.ZALO: recorder}, worker_id="t",
                           clock=lambda: chat.now)
-    assert await sender.drain_once(chat.now) == 2
-    assert await sender.drain_once(chat.now + dt.timedelta(minutes=5)) == 0
+    assert await sender.drain_once(chat.now + dt.timedelta(minutes=9)) == 0
+    assert await sender.drain_once(held) == 2
+    assert await sender.drain_once(held + dt.timedelta(minutes=5)) == 0
     assert sorted(recorder.sent) == sorted([(CHI_BO_CHAT, LAND_CHI_BO), (KDV_CHAT, LAND_KDV)])
     assert {r.status for r in await outbox(sessions)} == {OutboxStatus.SENT}
 
@@ -146,6 +150,8 @@ async def test_group_texts_are_in_the_deployments_language_not_the_reporters(ses
     await chat.say("Nhà bên cạnh lấn sang 2m đất vườn, đã nhắc nhưng chưa sửa.")
     await chat.say("1")
     await chat.say("Nguyễn Văn Hùng")
+    assert chat.last[-1].text.startswith("📋 Check before saving:")
+    await chat.say("1")
     assert chat.last[0].text.startswith("✅ Concern PA-2026-00001 logged")  # the reporter reads English
     assert [r.payload["text"] for r in await outbox(sessions)] == [LAND_CHI_BO, LAND_KDV]  # DEFAULT_LOCALE=vi
 

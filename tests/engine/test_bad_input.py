@@ -102,7 +102,7 @@ async def test_free_text_steps_take_any_language(session, sessions):
     for line in ["/menu", "1", "1", "1", "2", "是的, cảm ơn"]:
         await chat.say(line)
     assert "Ghi chú: 是的, cảm ơn" in chat.last[0].text
-    for line in ["/menu", "2", "1", "yes please", "1", "1"]:
+    for line in ["/menu", "2", "1", "yes please", "1", "1", "1"]:
         await chat.say(line)
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001")
     async with sessions() as s:

@@ -92,7 +92,8 @@ async def test_back_then_a_different_answer_is_what_is_saved(session, sessions):
     await reach(chat, "concern", "household")
     await chat.transcript([("/back", PROMPTS["concern", "urgency"]), ("Khẩn", PROMPTS["concern", "household"])])
     assert chat.last[-1].text == PROMPTS["concern", "household"]
-    await chat.transcript([("1", "Mức độ: Khẩn.")])
+    await chat.transcript([("1", "Mức độ: Khẩn"), ("/quaylai", PROMPTS["concern", "household"]),
+                           ("1", "Mức độ: Khẩn"), ("Lưu", "Mức độ: Khẩn.")])
     async with sessions() as s:
         [concern] = (await s.scalars(select(Concern))).all()
     assert concern.urgency == Urgency.URGENT and concern.description == "Đường làng có nhiều ổ gà"

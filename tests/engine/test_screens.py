@@ -19,10 +19,10 @@ LEADER_LABELS = [*MENU_LABELS[:5], "📂 Ý kiến đang mở"]  # then other le
 TWO_CONCERNS = [
     ("/menu", "Chọn việc cần làm:"), ("2", "Lĩnh vực?"), ("Đất đai", "Nội dung ý kiến"),
     ("Tranh chấp lối đi chung giữa hai hộ", "Mức độ?"), ("1", "Ý kiến của hộ nào?"),
-    ("1", "✅ Đã ghi ý kiến PA-2026-00001"),
+    ("1", "📋 Kiểm tra trước khi lưu:"), ("1", "✅ Đã ghi ý kiến PA-2026-00001"),
     ("/menu", "Chọn việc cần làm:"), ("2", "Lĩnh vực?"), ("Môi trường", "Nội dung ý kiến"),
     ("Rác thải đổ ra mương", "Mức độ?"), ("Khẩn", "Ý kiến của hộ nào?"),
-    ("Ẩn danh", "✅ Đã ghi ý kiến PA-2026-00002 (ẩn danh / nhiều hộ)"),
+    ("Ẩn danh", "Hộ: ẩn danh / nhiều hộ"), ("Lưu", "✅ Đã ghi ý kiến PA-2026-00002 (ẩn danh / nhiều hộ)"),
 ]
 
 

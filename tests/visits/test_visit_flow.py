@@ -109,14 +109,14 @@ async def test_search_ignores_diacritics_and_case(session, sessions):
     chat = Chat(sessions, "member")
     await to_picker(chat)
     await chat.say("dong tam")
-    assert chat.last[-1].text == f"Kết quả tìm “dong tam”:\n{HINT}"
+    assert chat.last[-1].text == f"Kết quả tìm “dong tam”: 8 hộ\n{HINT}"
     everyone = [*PAGE_1, *PAGE_2]
     assert labels(chat) == [*everyone, "↩ Danh sách hộ của tôi"]
     await chat.say("ĐỒNG")
     assert labels(chat) == [*everyone, "↩ Danh sách hộ của tôi"]
     await chat.say(chat.option_number("Danh sách hộ"))
     await chat.say("thu")  # not on the first page: found by search
-    assert chat.last[-1].text == f"Kết quả tìm “thu”:\n{HINT}"
+    assert chat.last[-1].text == f"Kết quả tìm “thu”: 1 hộ\n{HINT}"
     assert labels(chat) == [PAGE_2[0], "↩ Danh sách hộ của tôi"]
     await chat.say(chat.option_number("Danh sách hộ"))
     assert labels(chat) == [*PAGE_1, "➡ Xem thêm"]
@@ -124,7 +124,7 @@ async def test_search_ignores_diacritics_and_case(session, sessions):
     assert chat.last[-1].text == purpose_prompt("Nguyễn Văn Hùng")
     await chat.say("/quaylai")
     await chat.say("VĂN")  # a word of four labels on screen: a search, in the picker's order
-    assert chat.last[-1].text == f"Kết quả tìm “VĂN”:\n{HINT}"
+    assert chat.last[-1].text == f"Kết quả tìm “VĂN”: 4 hộ\n{HINT}"
     assert labels(chat) == [*PAGE_1[:4], "↩ Danh sách hộ của tôi"]
     await chat.say("2")
     assert chat.last[-1].text == purpose_prompt("Nguyễn Văn Hùng")
@@ -303,6 +303,9 @@ async def test_a_visit_with_a_concern_chains_into_the_concern_flow(session, sess
     for line in ["7", "Đường vào xóm bị sạt lở sau mưa", "1"]:
         await chat.say(line)
         screens.append(chat.screen)
+    assert chat.last[-1].text.startswith("📋 Kiểm tra trước khi lưu:\nHộ: Hoàng Văn Nam\n")
+    assert "✏️ Đổi hộ" not in chat.screen  # the household is the one visited
+    await chat.say("1")
     assert chat.last[0].text.startswith("✅ Đã ghi ý kiến PA-2026-00001 (Hoàng Văn Nam).")
     assert not any("Ý kiến của hộ nào?" in screen for screen in screens)
     async with sessions() as s:
