@@ -19,7 +19,8 @@ the units under it. From there:
   vận group and the villages' chi bộ groups (`BINDINGS`).
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
   marks it submitted (nhóm leader, team leads, chi bộ secretary, the commune's leads; `REPORTS_FOR`).
-- **Menu**: everybody's entries, then the leaders' screens by the rights above (`menu_entries`).
+- **Menu**: everybody's entries, then the leaders' screens by the rights above (`menu_entries`); none for a
+  person who holds no role any more; a menu longer than a phone's screen folds one level down (`menu_screens`).
 
 Handlers, jobs and the web console ask these functions; SQL conditions come from the same sets.
 """
@@ -55,7 +56,7 @@ from models.access.duties import (
     sets_meetings,
 )
 from models.access.groups import BINDINGS, binding_reach, may_bind
-from models.access.menu import commune_office, leads, menu_entries
+from models.access.menu import MORE, commune_office, fold_entries, leads, menu_entries, menu_screens
 from models.access.roles import (
     CHI_BO,
     COMMUNE_AUDIENCE,
@@ -75,6 +76,7 @@ from models.access.scope import (
     covers,
     covers_area,
     covers_bound,
+    listed_scope,
     roles,
     scope_params,
     sees_household,
@@ -86,7 +88,8 @@ __all__ = [
     "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess",
     "Held", "answers_for", "answers_for_unit", "area_paths", "audience_roles", "author_scopes", "binding_reach",
     "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers", "covers_area",
-    "covers_bound", "covers_village", "entitled", "leads", "may_bind", "may_broadcast", "may_mark_submitted",
-    "may_see_digest", "may_see_digests", "may_set_meetings", "menu_entries", "own_units", "receives_digest",
+    "covers_bound", "covers_village", "entitled", "leads", "listed_scope", "may_bind", "may_broadcast", "may_mark_submitted",
+    "may_see_digest", "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "fold_entries", "MORE",
+    "own_units", "receives_digest",
     "role_in", "roles", "scope_params", "sees_household", "sets_meetings",
 ]

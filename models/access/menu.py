@@ -1,4 +1,4 @@
-"""Which screens a person's roles open: the leaders' gates and the main menu's entries."""
+"""Which screens a person's roles open: the leaders' gates, the main menu's entries and how they fold."""
 
 from collections.abc import Sequence
 
@@ -11,6 +11,13 @@ from models.tables import OrgUnit
 # Everybody's entries, before and after the leaders' ones.
 FIRST = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings")
 LAST = ("m:mute", "m:lang")
+# A small phone shows about eight buttons without scrolling: a longer menu keeps its first
+# screen to MENU_LIMIT entries (the last one opens the rest, MORE) and moves entries one level
+# down in this order, the ones used least first, until it fits. An entry not named stays on top.
+MENU_LIMIT = 8
+MORE = "m:more"
+FOLD_ORDER = ("m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:digest",
+              "m:open")
 
 
 def leads(held: Sequence[Held]) -> bool:
@@ -24,7 +31,9 @@ def commune_office(held: Sequence[Held]) -> OrgUnit | None:
 
 
 def menu_entries(held: Sequence[Held]) -> list[str]:
-    """The main menu's entry keys, in the order shown."""
+    """The main menu's entry keys, in the order shown; none for a person who holds no role any more."""
+    if not held:
+        return []
     entries = list(FIRST)
     if leads(held):
         entries += ["m:open", "m:unreachable", "m:deadlines"]
@@ -35,3 +44,21 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
     if author_scopes(held):
         entries += ["m:bcast", "m:bcasts"]
     return entries + list(LAST)
+
+
+def menu_screens(held: Sequence[Held]) -> tuple[list[str], list[str]]:
+    """The entries of the first screen (ending with MORE when some are folded) and of the one below."""
+    return fold_entries(menu_entries(held))
+
+
+def fold_entries(entries: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`entries` split so the first screen holds at most MENU_LIMIT, MORE included."""
+    if len(entries) <= MENU_LIMIT:
+        return list(entries), []
+    down: set[str] = set()
+    for key in FOLD_ORDER:
+        if len(entries) - len(down) + 1 <= MENU_LIMIT:
+            break
+        if key in entries:
+            down.add(key)
+    return [e for e in entries if e not in down] + [MORE], [e for e in entries if e in down]

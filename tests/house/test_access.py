@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.text import fold
 from handlers.engine.flow import Ctx
 from handlers.engine.types import Incoming
-from handlers.menu.main import main_menu
+from handlers.menu.main import main_menu, more_menu
 from models import access, groups
 from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
@@ -259,9 +259,14 @@ async def test_menu_entries_by_role(session, role):
     person = place.people[role]
     ctx = Ctx(session=session, incoming=Incoming(Channel.TERMINAL, "x", "x"), now=NOW, tz=TZ,
               state=ChatState(channel=Channel.TERMINAL, chat_id="x"), person=person)
-    shown = [option.key for option in (await main_menu(ctx)).options]
+    first = [option.key for option in (await main_menu(ctx)).options]
     held = await access.roles(session, person.id)
-    assert shown == access.menu_entries(held)
+    down = [option.key for option in (await more_menu(ctx))[-1].options][:-1] if access.MORE in first else []
+    shown = [key for key in first if key != access.MORE] + down
+    # Every entry once, in the policy's order on each screen; the first screen fits a small phone.
+    assert sorted(shown, key=access.menu_entries(held).index) == access.menu_entries(held)
+    assert [key for key in access.menu_entries(held) if key in first] == [key for key in first if key != access.MORE]
+    assert len(first) <= access.menu.MENU_LIMIT
     assert set(shown) == {entry for entry, roles in EXPECTED_MENU.items() if role in roles}
 
 
