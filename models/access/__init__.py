@@ -17,6 +17,8 @@ the units under it. From there:
 - **Group chats**: a nhóm leader binds the nhóm's; a team's leads the team's, its nhóm's and the
   village's chi bộ group; the chi bộ secretary the village's and its team's; the office the khối dân
   vận group and the villages' chi bộ groups (`BINDINGS`).
+- **Households' volunteers**: a team's leader and deputies give a household left without one to a member or
+  leader of one of the team's nhóm (`ASSIGNS_HOUSEHOLDS`, `TAKES_HOUSEHOLDS`).
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
   marks it submitted (nhóm leader, team leads, chi bộ secretary, the commune's leads; `REPORTS_FOR`).
 - **Menu**: everybody's entries, then the leaders' screens by the rights above (`menu_entries`); none for a
@@ -47,13 +49,18 @@ from models.access.digests import (
     receives_digest,
 )
 from models.access.duties import (
+    ASSIGNS_HOUSEHOLDS,
     REPORTS_FOR,
+    TAKES_HOUSEHOLDS,
     SETS_MEETINGS,
     answers_for,
     answers_for_unit,
+    assigns_households,
+    may_assign_households,
     may_mark_submitted,
     may_set_meetings,
     sets_meetings,
+    takes_households,
 )
 from models.access.groups import BINDINGS, binding_reach, may_bind
 from models.access.menu import MORE, commune_office, fold_entries, leads, menu_entries, menu_screens
@@ -65,6 +72,7 @@ from models.access.roles import (
     LEADERS,
     LEADERS_BUT_ADMIN,
     NHOM_LEADS,
+    NHOM_ROLES,
     TEAM_AUDIENCE,
     TEAM_LEADS,
     VILLAGE_LEADS,
@@ -83,6 +91,8 @@ from models.access.scope import (
 )
 
 __all__ = [
+    "ASSIGNS_HOUSEHOLDS", "NHOM_ROLES", "TAKES_HOUSEHOLDS", "assigns_households", "may_assign_households",
+    "takes_households",
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "AUTHORS_AT", "BINDINGS", "CHI_BO", "COMMUNE_AUDIENCE",
     "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "NHOM_LEADS", "REPORTS_FOR",
     "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess",

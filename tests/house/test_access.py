@@ -38,7 +38,7 @@ from models.enums import (
     UnitKind,
     Urgency,
 )
-from models.households import finding
+from models.households import finding, volunteers
 from models.meetings import occurrences
 from models.tables import Concern, Household, Membership, OrgUnit, Person
 from models.units import tree
@@ -77,6 +77,7 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     f"bind {GroupPurpose.CHI_BO} group": {"V1": VILLAGE_LEADS | COMMUNE_OFFICE, "V2": COMMUNE_OFFICE},
     f"bind {GroupPurpose.KHOI_DAN_VAN} group": {"C1": COMMUNE_OFFICE},
     "set meetings": {"T1": TEAM_LEADS},
+    "give households to members": {"T1": TEAM_LEADS},
     "mark report submitted": {"N1": {R.GROUP_LEADER}, "T1": TEAM_LEADS, "V1": {R.CHI_BO_SECRETARY},
                               "C1": COMMUNE_LEADS},
 }
@@ -210,6 +211,12 @@ async def _meetings(place: Place, person: Person, held: list[access.Held], unit:
     return unit.id in {t.id for t in await occurrences.led_teams(place.session, person.id)}
 
 
+@_kinds(UnitKind.TEAM)
+async def _give_households(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # Who is offered the team's households left without a volunteer (a roster change's message).
+    return person.id in {p.id for p in await volunteers.team_leads(place.session, unit.id)}
+
+
 async def _report(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
     return await calendar.is_responsible(place.session, person.id, unit)
 
@@ -224,6 +231,7 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "broadcast": (_broadcast, access.may_broadcast),
     **{f"bind {purpose} group": _bind(purpose) for purpose in GroupPurpose},
     "set meetings": (_meetings, _only(access.may_set_meetings, UnitKind.TEAM)),
+    "give households to members": (_give_households, _only(access.may_assign_households, UnitKind.TEAM)),
     "mark report submitted": (_report, access.may_mark_submitted),
 }
 
