@@ -8,7 +8,7 @@ from handlers.engine import outside_flows
 from handlers.engine.flow import Ctx, Prompt
 from handlers.engine.types import Option, Reply
 from handlers.meetings import leader
-from handlers.menu import mute, overview
+from handlers.menu import mute, nhom, overview
 from models import access
 from models.visits.record import undo_visit
 
@@ -17,7 +17,7 @@ FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language"
                 "m:open": "concern_inbox", "m:cr": "concern_rules"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
-                "m:digest": on_demand.from_menu}
+                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom}
 LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
 
@@ -28,6 +28,7 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:households": _("🏠 Hộ tôi phụ trách"),
         "m:reports": _("📋 Báo cáo của tôi"),
         "m:meetings": _("📅 Lịch họp"),
+        "m:nhom": _("👥 Nhóm của tôi"),
         "m:open": _("📂 Ý kiến đang mở"),
         "m:unreachable": _("📵 Chưa liên lạc được"),
         "m:deadlines": _("🗓 Hạn báo cáo"),

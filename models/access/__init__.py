@@ -21,8 +21,9 @@ the units under it. From there:
   leader of one of the team's nhóm (`ASSIGNS_HOUSEHOLDS`, `TAKES_HOUSEHOLDS`).
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
   marks it submitted (nhóm leader, team leads, chi bộ secretary, the commune's leads; `REPORTS_FOR`).
-- **Menu**: everybody's entries, then the leaders' screens by the rights above (`menu_entries`); none for a
-  person who holds no role any more; a menu longer than a phone's screen folds one level down (`menu_screens`).
+- **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
+  by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
+  phone's screen folds one level down (`menu_screens`).
 
 Handlers, jobs and the web console ask these functions; SQL conditions come from the same sets.
 """
@@ -63,7 +64,15 @@ from models.access.duties import (
     takes_households,
 )
 from models.access.groups import BINDINGS, binding_reach, may_bind
-from models.access.menu import MORE, commune_office, fold_entries, leads, menu_entries, menu_screens
+from models.access.menu import (
+    MORE,
+    commune_office,
+    fold_entries,
+    leads,
+    menu_entries,
+    menu_screens,
+    nhom_led,
+)
 from models.access.roles import (
     CHI_BO,
     COMMUNE_AUDIENCE,
@@ -92,7 +101,7 @@ from models.access.scope import (
 
 __all__ = [
     "ASSIGNS_HOUSEHOLDS", "NHOM_ROLES", "TAKES_HOUSEHOLDS", "assigns_households", "may_assign_households",
-    "takes_households",
+    "takes_households", "nhom_led",
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "AUTHORS_AT", "BINDINGS", "CHI_BO", "COMMUNE_AUDIENCE",
     "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "NHOM_LEADS", "REPORTS_FOR",
     "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess",

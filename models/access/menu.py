@@ -4,8 +4,9 @@ from collections.abc import Sequence
 
 from models.access.broadcasts import author_scopes
 from models.access.digests import may_see_digests
-from models.access.roles import COMMUNE_OFFICE, LEADERS
+from models.access.roles import COMMUNE_OFFICE, LEADERS, NHOM_LEADS
 from models.access.scope import Held
+from models.enums import UnitKind
 from models.tables import OrgUnit
 
 # Everybody's entries, before and after the leaders' ones.
@@ -17,7 +18,7 @@ LAST = ("m:mute", "m:lang")
 MENU_LIMIT = 8
 MORE = "m:more"
 FOLD_ORDER = ("m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:digest",
-              "m:open")
+              "m:open", "m:nhom")
 
 
 def leads(held: Sequence[Held]) -> bool:
@@ -30,11 +31,18 @@ def commune_office(held: Sequence[Held]) -> OrgUnit | None:
     return next((h.unit for h in held if h.role in COMMUNE_OFFICE), None)
 
 
+def nhom_led(held: Sequence[Held]) -> list[OrgUnit]:
+    """The nhóm the person leads: their "👥 Nhóm của tôi" screen."""
+    return [h.unit for h in held if h.role in NHOM_LEADS and h.unit.kind == UnitKind.NHOM]
+
+
 def menu_entries(held: Sequence[Held]) -> list[str]:
     """The main menu's entry keys, in the order shown; none for a person who holds no role any more."""
     if not held:
         return []
     entries = list(FIRST)
+    if nhom_led(held):
+        entries.append("m:nhom")
     if leads(held):
         entries += ["m:open", "m:unreachable", "m:deadlines"]
     if commune_office(held) is not None:

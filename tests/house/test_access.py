@@ -85,6 +85,7 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
 EXPECTED_MENU: dict[str, set[Role]] = {
     **{entry: set(EVERYONE) for entry in EVERYONE_ENTRIES},
+    "m:nhom": {R.GROUP_LEADER},
     "m:open": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:unreachable": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:deadlines": VILLAGE_LEADS | COMMUNE_OFFICE,
