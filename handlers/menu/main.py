@@ -14,7 +14,7 @@ from models.visits.record import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
                 "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list",
-                "m:open": "concern_inbox", "m:cr": "concern_rules"}
+                "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
                 "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom}
@@ -29,6 +29,7 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:reports": _("📋 Báo cáo của tôi"),
         "m:meetings": _("📅 Lịch họp"),
         "m:nhom": _("👥 Nhóm của tôi"),
+        "m:stale": _("⏳ Hộ lâu chưa thăm"),
         "m:open": _("📂 Ý kiến đang mở"),
         "m:unreachable": _("📵 Chưa liên lạc được"),
         "m:deadlines": _("🗓 Hạn báo cáo"),

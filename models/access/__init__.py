@@ -19,6 +19,8 @@ the units under it. From there:
   vận group and the villages' chi bộ groups (`BINDINGS`).
 - **Households' volunteers**: a team's leader and deputies give a household left without one to a member or
   leader of one of the team's nhóm (`ASSIGNS_HOUSEHOLDS`, `TAKES_HOUSEHOLDS`).
+- **Households nobody visited** (60 days), by name: a nhóm leader's nhóm, a team's leads' team
+  (`STALE_LIST_AT`); the digest's spreadsheet lists them where its text names households.
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
   marks it submitted (nhóm leader, team leads, chi bộ secretary, the commune's leads; `REPORTS_FOR`).
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
@@ -64,6 +66,7 @@ from models.access.duties import (
     takes_households,
 )
 from models.access.groups import BINDINGS, binding_reach, may_bind
+from models.access.households import STALE_LIST_AT, stale_scopes
 from models.access.menu import (
     MORE,
     commune_office,
@@ -101,7 +104,7 @@ from models.access.scope import (
 
 __all__ = [
     "ASSIGNS_HOUSEHOLDS", "NHOM_ROLES", "TAKES_HOUSEHOLDS", "assigns_households", "may_assign_households",
-    "takes_households", "nhom_led",
+    "takes_households", "nhom_led", "STALE_LIST_AT", "stale_scopes",
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "AUTHORS_AT", "BINDINGS", "CHI_BO", "COMMUNE_AUDIENCE",
     "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "NHOM_LEADS", "REPORTS_FOR",
     "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess",

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from models.access.broadcasts import author_scopes
 from models.access.digests import may_see_digests
+from models.access.households import stale_scopes
 from models.access.roles import COMMUNE_OFFICE, LEADERS, NHOM_LEADS
 from models.access.scope import Held
 from models.enums import UnitKind
@@ -18,7 +19,7 @@ LAST = ("m:mute", "m:lang")
 MENU_LIMIT = 8
 MORE = "m:more"
 FOLD_ORDER = ("m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:digest",
-              "m:open", "m:nhom")
+              "m:stale", "m:open", "m:nhom")
 
 
 def leads(held: Sequence[Held]) -> bool:
@@ -41,10 +42,12 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
     if not held:
         return []
     entries = list(FIRST)
-    if nhom_led(held):
-        entries.append("m:nhom")
     if leads(held):
         entries += ["m:open", "m:unreachable", "m:deadlines"]
+    if nhom_led(held):
+        entries.append("m:nhom")
+    if stale_scopes(held):
+        entries.append("m:stale")
     if commune_office(held) is not None:
         entries.append("m:cr")
     if may_see_digests(held):

@@ -86,6 +86,7 @@ EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meet
 EXPECTED_MENU: dict[str, set[Role]] = {
     **{entry: set(EVERYONE) for entry in EVERYONE_ENTRIES},
     "m:nhom": {R.GROUP_LEADER},
+    "m:stale": {R.GROUP_LEADER} | TEAM_LEADS,
     "m:open": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:unreachable": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:deadlines": VILLAGE_LEADS | COMMUNE_OFFICE,
