@@ -103,15 +103,14 @@ from models.access.scope import (
 )
 
 __all__ = [
-    "ASSIGNS_HOUSEHOLDS", "NHOM_ROLES", "TAKES_HOUSEHOLDS", "assigns_households", "may_assign_households",
-    "takes_households", "nhom_led", "STALE_LIST_AT", "stale_scopes",
-    "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "AUTHORS_AT", "BINDINGS", "CHI_BO", "COMMUNE_AUDIENCE",
-    "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "NHOM_LEADS", "REPORTS_FOR",
-    "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess",
-    "Held", "answers_for", "answers_for_unit", "area_paths", "audience_roles", "author_scopes", "binding_reach",
-    "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers", "covers_area",
-    "covers_bound", "covers_village", "entitled", "leads", "listed_scope", "may_bind", "may_broadcast", "may_mark_submitted",
-    "may_see_digest", "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "fold_entries", "MORE",
-    "own_units", "receives_digest",
-    "role_in", "roles", "scope_params", "sees_household", "sets_meetings",
+    "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO",
+    "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
+    "NHOM_LEADS", "NHOM_ROLES", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
+    "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
+    "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
+    "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
+    "covers_area", "covers_bound", "covers_village", "entitled", "fold_entries", "leads", "listed_scope",
+    "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_see_digest", "may_see_digests",
+    "may_set_meetings", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest", "role_in",
+    "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "takes_households",
 ]
