@@ -32,9 +32,11 @@ from models.digests.compute import (
 )
 from models.digests.texts import commune_text, period_text, village_text
 from models.enums import GroupPurpose
+from models.households import stale
 from models.outbox.enqueue import enqueue_for_groups, enqueue_for_person, payload
 from models.tables import OrgUnit
 from models.units import tree
+from reports.tables import Table
 
 SEND_AT = dt.time(7, 0)
 CATCH_UP_DAYS = 7
@@ -112,17 +114,24 @@ class _Round:
     def __init__(self, session: AsyncSession, digest: CommuneDigest | VillageDigest, key: str, now: dt.datetime,
                  tz: ZoneInfo) -> None:
         self.session, self.digest, self.key, self.now, self.tz = session, digest, key, now, tz
-        self.files: dict[str, tuple[int | None, int]] = {}
+        self.files: dict[tuple[str, bool], tuple[int | None, int]] = {}
+
+    async def _stale(self, names: bool) -> Table | None:
+        """The village's households not visited for 60 days, for readers who may read names (not groups)."""
+        if not names:
+            return None
+        village = await self.session.get(OrgUnit, self.digest.village_id)
+        return stale.stale_table(await stale.every(self.session, [village], self.digest.end - dt.timedelta(days=1)))
 
     async def body(self, locale: str, *, names: bool) -> dict:
         with use_locale(locale):
-            if isinstance(self.digest, CommuneDigest):
-                text, build = commune_text(self.digest), media.commune_media
-            else:
-                text, build = village_text(self.digest, self.tz, names=names), media.village_media
-            if locale not in self.files:
-                self.files[locale] = await media.store(self.session, build(self.digest), self.now)
-            photo_id, document_id = self.files[locale]
+            commune_wide = isinstance(self.digest, CommuneDigest)
+            text = commune_text(self.digest) if commune_wide else village_text(self.digest, self.tz, names=names)
+            if (locale, names) not in self.files:
+                made = (media.commune_media(self.digest) if commune_wide
+                        else media.village_media(self.digest, await self._stale(names)))
+                self.files[locale, names] = await media.store(self.session, made, self.now)
+            photo_id, document_id = self.files[locale, names]
             return payload(text + "\n\n" + _("📎 Bảng số liệu {period} kèm theo.").format(
                 period=period_text(self.digest.start, self.digest.end)),
                 photo_attachment=photo_id, document_attachment=document_id)

@@ -51,6 +51,24 @@ class Chat:
     def screen(self) -> str:
         return "\n\n".join(render_numbered(r) for r in self.last)
 
+    async def menu_entry(self, words: str) -> list[Reply]:
+        """Picks the main menu's entry by its words, on the first screen or on the one folded under
+        "🗂 Mục khác…" (a leader's long menu), typing numbers as a person would."""
+        labels = [option.label.lower() for option in self.last[-1].options]
+        if not any(words.lower() in label for label in labels) and any("mục khác" in label for label in labels):
+            await self.say(self.option_number("Mục khác"))
+        return await self.say(self.option_number(words))
+
+    async def menu_labels(self) -> list[str]:
+        """Every entry of the main menu, the folded ones included (the chat is left on the main menu)."""
+        await self.say("/menu")
+        labels = [option.label for option in self.last[-1].options]
+        if labels and labels[-1] == "🗂 Mục khác…":
+            await self.say(str(len(labels)))
+            labels = labels[:-1] + [option.label for option in self.last[-1].options][:-1]
+            await self.say("/menu")
+        return labels
+
     def option_number(self, words: str) -> str:
         """The number shown for the option whose label contains `words`."""
         options = self.last[-1].options

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -56,7 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def roster_command(args: argparse.Namespace, settings: Settings) -> int:
-    return await _run(args, settings, _Kind(ROSTER_COLUMNS, import_roster, _roster_summary))
+    importer = functools.partial(import_roster, tz=settings.tz, default_locale=settings.default_locale)
+    return await _run(args, settings, _Kind(ROSTER_COLUMNS, importer, _roster_summary))
 
 
 async def households_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -156,6 +158,8 @@ def _roster_summary(report: ImportReport, commune: OrgUnit) -> list[str]:
                                                             updated=c["people_updated"]),
         _("Vai trò: {added} thêm, {ended} kết thúc, {unchanged} giữ nguyên.").format(
             added=c["memberships_added"], ended=c["memberships_ended"], unchanged=c["memberships_unchanged"]),
+        *([_("{count} hộ không còn người phụ trách: tổ trưởng được nhắn để giao cho thành viên khác.").format(
+            count=c["households_released"])] if c["households_released"] else []),
     ]
 
 

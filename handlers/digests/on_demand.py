@@ -25,6 +25,7 @@ from models.digests.compute import (
 )
 from models.digests.texts import commune_text, village_text
 from models.enums import UnitKind
+from models.households import stale
 from models.outbox.enqueue import DELIVERABLE, enqueue, payload
 from models.tables import OrgUnit
 from models.units import tree
@@ -86,7 +87,8 @@ async def on_demand(ctx: Ctx, arg: str) -> list[Reply]:
             text += "\n\n" + _("Xem một thôn: /tonghop <tên thôn>.")
         else:
             digest = villages[unit.id]
-            text, media = village_text(digest, ctx.tz, names=True), digests_media.village_media(digest)
+            sheet = stale.stale_table(await stale.every(ctx.session, [unit], ctx.today))
+            text, media = village_text(digest, ctx.tz, names=True), digests_media.village_media(digest, sheet)
         audience.record_view(ctx.session, ctx.person.id, unit.id, period_key(start))
         if await _send_media(ctx, media, unit, unit.name):
             text += "\n" + _("📎 Biểu đồ và bảng tính gửi ngay sau tin này.")

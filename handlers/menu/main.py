@@ -8,26 +8,28 @@ from handlers.engine import outside_flows
 from handlers.engine.flow import Ctx, Prompt
 from handlers.engine.types import Option, Reply
 from handlers.meetings import leader
-from handlers.menu import mute, overview
+from handlers.menu import mute, nhom, overview
 from models import access
 from models.visits.record import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
                 "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list",
-                "m:open": "concern_inbox", "m:cr": "concern_rules"}
+                "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
-                "m:digest": on_demand.from_menu}
+                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom}
 LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
 
-async def main_menu(ctx: Ctx) -> Prompt:
-    labels = {
+def _labels(ctx: Ctx) -> dict[str, str]:
+    return {
         "m:visit": _("📝 Ghi thăm hộ"),
         "m:concern": _("📣 Ghi ý kiến, kiến nghị"),
         "m:households": _("🏠 Hộ tôi phụ trách"),
         "m:reports": _("📋 Báo cáo của tôi"),
         "m:meetings": _("📅 Lịch họp"),
+        "m:nhom": _("👥 Nhóm của tôi"),
+        "m:stale": _("⏳ Hộ lâu chưa thăm"),
         "m:open": _("📂 Ý kiến đang mở"),
         "m:unreachable": _("📵 Chưa liên lạc được"),
         "m:deadlines": _("🗓 Hạn báo cáo"),
@@ -37,9 +39,27 @@ async def main_menu(ctx: Ctx) -> Prompt:
         "m:bcasts": _("📬 Thông báo đã gửi"),
         "m:mute": mute.menu_label(ctx),
         "m:lang": _("🌐 Ngôn ngữ"),
+        access.MORE: _("🗂 Mục khác…"),
+        "m:main": _("↩ Trang chính"),
     }
-    options = tuple(Option(key, labels[key]) for key in access.menu_entries(await ctx.roles()))
-    return Prompt(_("Chọn việc cần làm:"), options, columns=2)
+
+
+async def main_menu(ctx: Ctx) -> Prompt:
+    held = await ctx.roles()
+    if not held:
+        return Prompt(_("Bạn hiện không còn vai trò nào trong Tổ Dân vận cộng đồng, nên không còn mục nào để "
+                        "làm ở đây. Nếu có nhầm lẫn, xin liên hệ tổ trưởng."))
+    first, _down = access.menu_screens(held)
+    labels = _labels(ctx)
+    return Prompt(_("Chọn việc cần làm:"), tuple(Option(key, labels[key]) for key in first), columns=2)
+
+
+async def more_menu(ctx: Ctx) -> list[Reply]:
+    """The entries folded one level down, and the way back up."""
+    _first, down = access.menu_screens(await ctx.roles())
+    labels = _labels(ctx)
+    options = tuple(Option(key, labels[key]) for key in [*down, "m:main"])
+    return [Reply(_("🗂 Mục khác:"), options, columns=2)]
 
 
 def help_text() -> str:
@@ -52,7 +72,8 @@ def help_text() -> str:
 
 def global_option(key: str) -> Option | None:
     """Buttons still valid on an older message: menu entries and undo."""
-    if key in FLOW_ENTRIES or key in VIEW_ENTRIES or key == "m:main" or key.startswith("undo:"):
+    if (key in FLOW_ENTRIES or key in VIEW_ENTRIES or key in ("m:main", access.MORE)
+            or key.startswith("undo:")):
         return Option(key, "")
     if outside_flows.find(key) is not None:
         return Option(key, "")
@@ -61,10 +82,14 @@ def global_option(key: str) -> Option | None:
 
 async def act(ctx: Ctx, key: str) -> str | list[Reply]:
     """A flow name to start, or the replies of a screen."""
+    if not key.startswith("undo:") and not await ctx.roles():
+        return []  # roles ended (a roster re-import): an old button opens nothing, the short screen follows
     if key in FLOW_ENTRIES:
         return FLOW_ENTRIES[key]
     if key == "m:meetings" and await leader.runs_meetings(ctx):
         return "meeting_admin"  # leaders manage the meetings; members see the schedule
+    if key == access.MORE:
+        return await more_menu(ctx)
     if key in VIEW_ENTRIES:
         if key in LEADER_ONLY:
             if key not in access.menu_entries(await ctx.roles()):

@@ -17,9 +17,15 @@ the units under it. From there:
 - **Group chats**: a nhóm leader binds the nhóm's; a team's leads the team's, its nhóm's and the
   village's chi bộ group; the chi bộ secretary the village's and its team's; the office the khối dân
   vận group and the villages' chi bộ groups (`BINDINGS`).
+- **Households' volunteers**: a team's leader and deputies give a household left without one to a member or
+  leader of one of the team's nhóm (`ASSIGNS_HOUSEHOLDS`, `TAKES_HOUSEHOLDS`).
+- **Households nobody visited** (60 days), by name: a nhóm leader's nhóm, a team's leads' team
+  (`STALE_LIST_AT`); the digest's spreadsheet lists them where its text names households.
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
   marks it submitted (nhóm leader, team leads, chi bộ secretary, the commune's leads; `REPORTS_FOR`).
-- **Menu**: everybody's entries, then the leaders' screens by the rights above (`menu_entries`).
+- **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
+  by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
+  phone's screen folds one level down (`menu_screens`).
 
 Handlers, jobs and the web console ask these functions; SQL conditions come from the same sets.
 """
@@ -46,16 +52,30 @@ from models.access.digests import (
     receives_digest,
 )
 from models.access.duties import (
+    ASSIGNS_HOUSEHOLDS,
     REPORTS_FOR,
+    TAKES_HOUSEHOLDS,
     SETS_MEETINGS,
     answers_for,
     answers_for_unit,
+    assigns_households,
+    may_assign_households,
     may_mark_submitted,
     may_set_meetings,
     sets_meetings,
+    takes_households,
 )
 from models.access.groups import BINDINGS, binding_reach, may_bind
-from models.access.menu import commune_office, leads, menu_entries
+from models.access.households import STALE_LIST_AT, stale_scopes
+from models.access.menu import (
+    MORE,
+    commune_office,
+    fold_entries,
+    leads,
+    menu_entries,
+    menu_screens,
+    nhom_led,
+)
 from models.access.roles import (
     CHI_BO,
     COMMUNE_AUDIENCE,
@@ -64,6 +84,7 @@ from models.access.roles import (
     LEADERS,
     LEADERS_BUT_ADMIN,
     NHOM_LEADS,
+    NHOM_ROLES,
     TEAM_AUDIENCE,
     TEAM_LEADS,
     VILLAGE_LEADS,
@@ -75,18 +96,21 @@ from models.access.scope import (
     covers,
     covers_area,
     covers_bound,
+    listed_scope,
     roles,
     scope_params,
     sees_household,
 )
 
 __all__ = [
-    "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "AUTHORS_AT", "BINDINGS", "CHI_BO", "COMMUNE_AUDIENCE",
-    "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "NHOM_LEADS", "REPORTS_FOR",
-    "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess",
-    "Held", "answers_for", "answers_for_unit", "area_paths", "audience_roles", "author_scopes", "binding_reach",
-    "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers", "covers_area",
-    "covers_bound", "covers_village", "entitled", "leads", "may_bind", "may_broadcast", "may_mark_submitted",
-    "may_see_digest", "may_see_digests", "may_set_meetings", "menu_entries", "own_units", "receives_digest",
-    "role_in", "roles", "scope_params", "sees_household", "sets_meetings",
+    "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO",
+    "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
+    "NHOM_LEADS", "NHOM_ROLES", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
+    "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
+    "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
+    "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
+    "covers_area", "covers_bound", "covers_village", "entitled", "fold_entries", "leads", "listed_scope",
+    "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_see_digest", "may_see_digests",
+    "may_set_meetings", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest", "role_in",
+    "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "takes_households",
 ]

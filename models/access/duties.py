@@ -1,16 +1,20 @@
-"""Who runs a team's meetings, and who answers for (and marks submitted) a unit's report."""
+"""Who runs a team's meetings, gives its households to volunteers, and answers for a unit's report."""
 
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, and_
 
-from models.access.roles import CHI_BO, COMMUNE_LEADS, NHOM_LEADS, TEAM_LEADS, role_in
+from models.access.roles import CHI_BO, COMMUNE_LEADS, NHOM_LEADS, NHOM_ROLES, TEAM_LEADS, role_in
 from models.access.scope import Held
 from models.enums import Role, UnitKind
 from models.tables import OrgUnit
 
 # The team's leader and deputies set its meetings, move and cancel them, take the attendance.
 SETS_MEETINGS = TEAM_LEADS
+# The team's leader and deputies give a household left without a volunteer to one of the team's
+# nhóm members or leaders (`TAKES_HOUSEHOLDS`).
+ASSIGNS_HOUSEHOLDS = TEAM_LEADS
+TAKES_HOUSEHOLDS = NHOM_ROLES
 # Who answers for a unit's report, by the unit's kind; they alone mark it submitted.
 REPORTS_FOR: dict[UnitKind, frozenset[Role]] = {
     UnitKind.NHOM: NHOM_LEADS,
@@ -27,6 +31,20 @@ def may_set_meetings(held: Sequence[Held], team: OrgUnit) -> bool:
 def sets_meetings(role: ColumnElement[Role], kind: ColumnElement[UnitKind]) -> ColumnElement[bool]:
     """SQL form of `may_set_meetings`, over a membership and its unit."""
     return and_(role_in(role, SETS_MEETINGS), kind == UnitKind.TEAM)
+
+
+def may_assign_households(held: Sequence[Held], team: OrgUnit) -> bool:
+    return any(h.unit.id == team.id and h.unit.kind == UnitKind.TEAM and h.role in ASSIGNS_HOUSEHOLDS for h in held)
+
+
+def assigns_households(role: ColumnElement[Role], kind: ColumnElement[UnitKind]) -> ColumnElement[bool]:
+    """SQL form of `may_assign_households`, over a membership and its unit."""
+    return and_(role_in(role, ASSIGNS_HOUSEHOLDS), kind == UnitKind.TEAM)
+
+
+def takes_households(role: ColumnElement[Role], kind: ColumnElement[UnitKind]) -> ColumnElement[bool]:
+    """SQL: a membership that may be given households (a member or leader of a nhóm)."""
+    return and_(role_in(role, TAKES_HOUSEHOLDS), kind == UnitKind.NHOM)
 
 
 def answers_for(role: Role, unit: OrgUnit) -> bool:

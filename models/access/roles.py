@@ -7,6 +7,8 @@ from sqlalchemy import ColumnElement
 from models.enums import Role
 
 NHOM_LEADS = frozenset({Role.GROUP_LEADER})
+# The roles held at a nhóm: who may be given households to visit.
+NHOM_ROLES = NHOM_LEADS | {Role.MEMBER}
 TEAM_LEADS = frozenset({Role.TEAM_LEADER, Role.TEAM_DEPUTY})
 CHI_BO = frozenset({Role.CHI_BO_SECRETARY})
 VILLAGE_LEADS = TEAM_LEADS | CHI_BO

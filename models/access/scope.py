@@ -62,6 +62,18 @@ def covers_area(held: Sequence[Held], column: ColumnElement[str]) -> ColumnEleme
     return or_(*(column.startswith(p) for p in paths)) if paths else false()
 
 
+# The visit picker lists the households of a unit a role is held at up to a village (a team's
+# hundreds); a commune's roles (its thousands) list only the person's own assigned households.
+# Search still reaches every household `sees_household` allows.
+LISTS_UNIT_AT = frozenset({UnitKind.NHOM, UnitKind.TEAM, UnitKind.VILLAGE})
+
+
+def listed_scope(held: Sequence[Held]) -> tuple[list[Held], bool]:
+    """The roles whose units' households the picker lists, and whether the person's assigned ones are added."""
+    near = [h for h in held if h.unit.kind in LISTS_UNIT_AT]
+    return near, len(near) < len(held)
+
+
 def sees_household(held: Sequence[Held], nhom: OrgUnit) -> bool:
     """A household (by its nhóm) is seen, and may be visited, by every role at a unit above it: `covers`."""
     return any(nhom.path.startswith(h.unit.path) for h in held)

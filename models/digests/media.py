@@ -1,6 +1,7 @@
 """The monthly digest's chart and spreadsheet: made from the same figures, stored to go with a message.
 
-Neither names a household: they go to groups as well as to leaders. Drawing and packing are CPU
+Neither names a household unless asked: they go to groups as well as to leaders; a village's
+spreadsheet for a reader entitled to names adds the households not visited for 60 days. Drawing and packing are CPU
 work, done in a thread so the bot keeps answering meanwhile.
 """
 
@@ -87,7 +88,8 @@ def _raised_table(concerns: tuple[RaisedConcern, ...], villages: dict[int, str] 
                        for c in concerns))
 
 
-def village_media(d: VillageDigest) -> Media:
+def village_media(d: VillageDigest, stale_households: Table | None = None) -> Media:
+    """`stale_households`: the per-household sheet, only where the reader may read names."""
     period = period_text(d.start, d.end)
     by_nhom = Table(_("Theo nhóm"), (_("Nhóm"), _("Thành viên"), _("Lượt thăm"), _("Ý kiến mới"), _("Hộ được giao"),
                                      _("Hộ được thăm"), _("Hộ quá 60 ngày chưa thăm")),
@@ -106,8 +108,8 @@ def village_media(d: VillageDigest) -> Media:
                       {_("Lượt thăm"): [n.visits for n in d.nhom], _("Ý kiến mới"): [n.concerns for n in d.nhom]})
     answering = Table(_("Trả lời ý kiến"), _measure_columns(_("Lĩnh vực")),
                       tuple(_measure_rows(d.category_measures, d.measures)))
-    return Media(f"{d.name} {period_key(d.start)}", chart,
-                 [by_nhom, by_member, by_category, answering, _raised_table(d.raised)])
+    tables = [by_nhom, by_member, by_category, answering, _raised_table(d.raised)]
+    return Media(f"{d.name} {period_key(d.start)}", chart, tables + ([stale_households] if stale_households else []))
 
 
 def _figure_cells(f: Figures, c: Figures, meeting: str, attendance: str) -> tuple:

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.text import fold
-from models.access import Held, covers, covers_bound, scope_params
+from models.access import Held, covers, covers_bound, listed_scope, scope_params
 from models.concerns.passing_on import answer_waits
 from models.tables import Household, OrgUnit
 
@@ -47,18 +47,22 @@ def _need_order(person_id: Any, h: Any = Household) -> tuple[ColumnElement[Any],
 
 async def page(session: AsyncSession, person_id: int, held: Sequence[Held], offset: int, size: int
                ) -> tuple[list[HouseholdPick], bool]:
-    """One page of the picker and whether there is a next one."""
-    paths = scope_params(held)
-    rows = (await session.execute(_page_statement(len(paths)), {
+    """One page of the picker and whether there is a next one (a commune's roles list only their own)."""
+    near, assigned_too = listed_scope(held)
+    paths = scope_params(near)
+    rows = (await session.execute(_page_statement(len(paths), assigned_too), {
         **paths, "person_id": person_id, "offset": offset, "limit": size + 1})).all()
     return [HouseholdPick(*row) for row in rows[:size]], len(rows) > size
 
 
 @cache
-def _page_statement(paths: int) -> Select[Any]:
+def _page_statement(paths: int, assigned_too: bool = False) -> Select[Any]:
     # Built once per number of unit paths (people hold one role or two): the picker is on the
     # path of every visit, and building the select cost more than running it.
-    return (_picks_in_scope(covers_bound(_UNITS.c.path, paths))
+    scope = covers_bound(_UNITS.c.path, paths)
+    if assigned_too:
+        scope = or_(scope, _H.assigned_member_id == bindparam("person_id"))
+    return (_picks_in_scope(scope)
             .order_by(*_need_order(bindparam("person_id"), _H))
             .offset(bindparam("offset")).limit(bindparam("limit")))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,7 @@ from core.text import fold
 from models import audit
 from models.enums import ROLE_UNIT_KIND, Role, UnitKind, role_from_text
 from models.roster.people import FileKey, resolve_people
+from models.roster.removals import after_roles_ended
 from models.roster.rows import (
     Column,
     ErrorList,
@@ -114,9 +116,13 @@ def parse_rows(rows: Sequence[SourceRow], errors: ErrorList) -> list[RosterEntry
 
 async def import_roster(
     session: AsyncSession, commune: OrgUnit, rows: Sequence[SourceRow], *, now: dt.datetime,
-    headers: Mapping[str, str] | None = None, actor_label: str = "import",
+    headers: Mapping[str, str] | None = None, actor_label: str = "import", tz: ZoneInfo | None = None,
+    default_locale: str = "vi",
 ) -> ImportReport:
-    """Applies the whole file or raises ImportRejected having written nothing."""
+    """Applies the whole file or raises ImportRejected having written nothing.
+
+    The households of a person whose roles ended are released; with `tz` the person and their
+    team's leaders are told (`models/roster/removals.py`)."""
     errors = ErrorList({**default_headers(ROSTER_COLUMNS), **(headers or {})})
     if not rows:  # an empty roster would end every imported role in the commune
         errors.add(1, None, "no_rows")
@@ -162,11 +168,16 @@ async def import_roster(
             report.counts["memberships_added"] += 1
         else:
             report.counts["memberships_unchanged"] += 1
+    ended = []
     for key, membership in existing.items():
         if key not in wanted and membership.source == "import" and membership.ended_at is None:
             membership.ended_at = now
+            ended.append(membership)
             report.counts["memberships_ended"] += 1
     await session.flush()
+    released = await after_roles_ended(session, commune, ended, now=now, tz=tz, default_locale=default_locale)
+    if released:
+        report.counts["households_released"] += released
     audit.record(session, "import_roster", "org_unit", commune.id, actor_label=actor_label,
                  details={"rows": report.rows, **report.counts})
     return report

@@ -117,9 +117,9 @@ async def compose(chat: Chat, text: str = "Họp dân bàn làm đường", audi
 async def test_the_secretary_composes_for_chosen_villages_and_sends_now(session, sessions):
     town = await build_town(session)
     chat = Chat(sessions, "secretary")
-    await chat.say("/menu")
-    assert "📢 Gửi thông báo" in chat.screen and "📬 Thông báo đã gửi" in chat.screen
-    await chat.say(chat.option_number("Gửi thông báo"))
+    menu = await chat.menu_labels()
+    assert "📢 Gửi thông báo" in menu and "📬 Thông báo đã gửi" in menu
+    await chat.menu_entry("Gửi thông báo")
     assert chat.last[-1].text.startswith("✍ Gõ nội dung thông báo (tối đa 1500 ký tự).")
     await chat.say("!!! ???")
     assert chat.last[-1].text.startswith("Nội dung thông báo cần có chữ.\n\n✍ Gõ nội dung")
@@ -426,7 +426,7 @@ async def test_quiet_hours_and_withdrawing_a_scheduled_announcement(session, ses
     assert [a.action for a in await rows(sessions, AuditLog, AuditLog.entity_type == "announcement")] == [
         "announcement.create", "announcement.create", "announcement.cancel", "announcement.send"]
     await chat.say("/menu")
-    await chat.say(chat.option_number("Thông báo đã gửi"))
+    await chat.menu_entry("Thông báo đã gửi")
     assert [o.label for o in chat.last[-1].options] == [
         "26/11 · đã hủy · Họp dân bàn làm đường", "25/11 · ✅ 0/5 · Họp dân bàn làm đường"]
 
@@ -527,7 +527,7 @@ async def test_the_report_counts_from_the_outbox_and_names_who_is_missing(sessio
         await s.commit()
     await ack(sessions, Channel.TELEGRAM, "701", choice=f"an:{announcement.id}")
     await chat.say("/menu")
-    await chat.say(chat.option_number("Thông báo đã gửi"))
+    await chat.menu_entry("Thông báo đã gửi")
     assert [o.label for o in chat.last[-1].options] == ["24/11 · ✅ 1/5 · Họp dân bàn làm đường"]
     await chat.say("1")
     assert chat.last[0].text == "\n".join([

@@ -226,7 +226,7 @@ async def test_a_thousand_recipients_on_telegram_and_zalo(sessions, servers, del
 
     # -- the author's report: figures and names as the servers and the engine saw them
     await chat.say("/menu")
-    await chat.say(chat.option_number("Thông báo đã gửi"))
+    await chat.menu_entry("Thông báo đã gửi")
     await chat.say("1")
     report = chat.last[0].text
     delivered = sum(1 for p in crowd if p.delivered)

@@ -188,7 +188,7 @@ async def test_rules_merge_over_the_defaults_are_validated_and_audited(sessions,
 async def test_the_khoi_head_edits_a_limit_in_chat(sessions, commune: Commune) -> None:
     chat = Chat(sessions, "khoi")
     await chat.say("/menu")
-    await chat.say(chat.option_number("Thời hạn xử lý ý kiến"))
+    await chat.menu_entry("Thời hạn xử lý ý kiến")
     assert "⏱ Thời hạn xử lý ý kiến — Xã Phúc Sơn" in chat.screen
     assert ("• Khiếu nại, tố cáo · Bình thường: 30 ngày, quá hạn 3 ngày thì chuyển lên cấp trên (mặc định)"
             in chat.screen)

@@ -298,7 +298,7 @@ async def test_the_responsible_leader_marks_a_report_from_the_nudge(sessions, ca
 async def test_the_deadlines_screen_lists_and_marks_the_leaders_reports(sessions, cal: Calendar) -> None:
     leader = Chat(sessions, "leader")
     await leader.say("/menu")
-    await leader.say(leader.option_number("Hạn báo cáo"))
+    await leader.menu_entry("Hạn báo cáo")
     screen = leader.screen
     assert "• Báo cáo tháng 11/2026 — hạn 25/11/2026 — ⏳ chưa nộp — Hạn là ngày mai." in screen
     assert "• Báo cáo 6 tháng đầu năm 2027 — hạn 15/6/2027 — ⏳ chưa nộp" in screen
@@ -321,7 +321,7 @@ async def test_the_commune_sees_who_has_submitted(sessions, cal: Calendar) -> No
                                  chat_id="secretary"))
         await session.commit()
     await secretary.say("/menu")
-    await secretary.say(secretary.option_number("Hạn báo cáo"))
+    await secretary.menu_entry("Hạn báo cáo")
     assert "• Báo cáo tháng 11/2026 — hạn 25/11/2026 — 0/1 đơn vị đã nộp" in secretary.screen
     assert "Chưa nộp: Tổ Dân vận cộng đồng thôn Đồng Tâm" in secretary.screen
     # Within the last 60 days: the September and October team reports and the 2026 annual one.

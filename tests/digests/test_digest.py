@@ -417,7 +417,7 @@ async def test_a_leader_sees_only_their_own_village(sessions, month):
     assert "Lâu nhất: Vũ Thị Sáu (chưa thăm)" in text
     assert "📎" not in text  # the terminal takes no files
     await chat.say("/menu")
-    await chat.say(chat.option_number("Tổng hợp tháng"))
+    await chat.menu_entry("Tổng hợp tháng")
     assert chat.last[0].text == text
     deputy = Chat(sessions, "d1", now=NOW)
     await deputy.say("/tonghop dong tam")

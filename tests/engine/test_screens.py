@@ -131,8 +131,8 @@ async def test_only_leaders_see_open_concerns(session, sessions):
     assert "📂 Ý kiến đang mở" not in member.screen
     await member.say(choice="m:open")  # a forged or old button
     assert member.last[0].text == "Mục này dành cho tổ trưởng và lãnh đạo xã.\n\nChọn việc cần làm:"
-    await leader.say("/menu")
-    assert labels(leader)[:6] == LEADER_LABELS and labels(leader)[-1] == "🌐 Ngôn ngữ"
+    menu = await leader.menu_labels()
+    assert menu[:6] == LEADER_LABELS and menu[-1] == "🌐 Ngôn ngữ"
     await leader.say(leader.option_number("Ý kiến đang mở"))
     assert leader.last[-1].text.splitlines()[:2] == ["📂 Ý kiến đang mở (khẩn trước, gần hạn trước)",
                                                      "Không có ý kiến nào."]

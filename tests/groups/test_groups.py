@@ -77,7 +77,7 @@ async def test_leaders_see_who_cannot_be_reached(session, sessions):
     await session.commit()
     leader = Chat(sessions, "leader")
     await leader.say("/menu")
-    await leader.say(leader.option_number("Chưa liên lạc được"))
+    await leader.menu_entry("Chưa liên lạc được")
     assert world.member.full_name in leader.screen and "20/11/2026" in leader.screen
     member = Chat(sessions, "member")
     await member.say("/menu")

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.text import fold
 from handlers.engine.flow import Ctx
 from handlers.engine.types import Incoming
-from handlers.menu.main import main_menu
+from handlers.menu.main import main_menu, more_menu
 from models import access, groups
 from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
@@ -38,7 +38,7 @@ from models.enums import (
     UnitKind,
     Urgency,
 )
-from models.households import finding
+from models.households import finding, volunteers
 from models.meetings import occurrences
 from models.tables import Concern, Household, Membership, OrgUnit, Person
 from models.units import tree
@@ -77,6 +77,7 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     f"bind {GroupPurpose.CHI_BO} group": {"V1": VILLAGE_LEADS | COMMUNE_OFFICE, "V2": COMMUNE_OFFICE},
     f"bind {GroupPurpose.KHOI_DAN_VAN} group": {"C1": COMMUNE_OFFICE},
     "set meetings": {"T1": TEAM_LEADS},
+    "give households to members": {"T1": TEAM_LEADS},
     "mark report submitted": {"N1": {R.GROUP_LEADER}, "T1": TEAM_LEADS, "V1": {R.CHI_BO_SECRETARY},
                               "C1": COMMUNE_LEADS},
 }
@@ -84,6 +85,8 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
 EXPECTED_MENU: dict[str, set[Role]] = {
     **{entry: set(EVERYONE) for entry in EVERYONE_ENTRIES},
+    "m:nhom": {R.GROUP_LEADER},
+    "m:stale": {R.GROUP_LEADER} | TEAM_LEADS,
     "m:open": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:unreachable": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:deadlines": VILLAGE_LEADS | COMMUNE_OFFICE,
@@ -210,6 +213,12 @@ async def _meetings(place: Place, person: Person, held: list[access.Held], unit:
     return unit.id in {t.id for t in await occurrences.led_teams(place.session, person.id)}
 
 
+@_kinds(UnitKind.TEAM)
+async def _give_households(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # Who is offered the team's households left without a volunteer (a roster change's message).
+    return person.id in {p.id for p in await volunteers.team_leads(place.session, unit.id)}
+
+
 async def _report(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
     return await calendar.is_responsible(place.session, person.id, unit)
 
@@ -224,6 +233,7 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "broadcast": (_broadcast, access.may_broadcast),
     **{f"bind {purpose} group": _bind(purpose) for purpose in GroupPurpose},
     "set meetings": (_meetings, _only(access.may_set_meetings, UnitKind.TEAM)),
+    "give households to members": (_give_households, _only(access.may_assign_households, UnitKind.TEAM)),
     "mark report submitted": (_report, access.may_mark_submitted),
 }
 
@@ -259,9 +269,14 @@ async def test_menu_entries_by_role(session, role):
     person = place.people[role]
     ctx = Ctx(session=session, incoming=Incoming(Channel.TERMINAL, "x", "x"), now=NOW, tz=TZ,
               state=ChatState(channel=Channel.TERMINAL, chat_id="x"), person=person)
-    shown = [option.key for option in (await main_menu(ctx)).options]
+    first = [option.key for option in (await main_menu(ctx)).options]
     held = await access.roles(session, person.id)
-    assert shown == access.menu_entries(held)
+    down = [option.key for option in (await more_menu(ctx))[-1].options][:-1] if access.MORE in first else []
+    shown = [key for key in first if key != access.MORE] + down
+    # Every entry once, in the policy's order on each screen; the first screen fits a small phone.
+    assert sorted(shown, key=access.menu_entries(held).index) == access.menu_entries(held)
+    assert [key for key in access.menu_entries(held) if key in first] == [key for key in first if key != access.MORE]
+    assert len(first) <= access.menu.MENU_LIMIT
     assert set(shown) == {entry for entry, roles in EXPECTED_MENU.items() if role in roles}
 
 
