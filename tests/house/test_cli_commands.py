@@ -158,3 +158,18 @@ def test_chat_as_a_role_resumes_an_unfinished_flow(capsys, roster, monkeypatch):
     assert main(["chat", "--as", "Tổ phó"]) == 2  # four deputies: pick one by phone
     out = capsys.readouterr().out
     assert "0912100012" in out and "0912200013" in out
+
+
+def test_readme_commands_work_as_typed_after_command_1():
+    import re
+
+    from bot.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    two_commands = readme.split("## Using the bot")[0]
+    # After command 1 the shell must find `gandan`: README says how, right there.
+    assert "source .venv/bin/activate" in two_commands and 'export PATH="$PWD/.venv/bin:$PATH"' in two_commands
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    typed = set(re.findall(r"(?:^|`|\$ )gandan ([a-z][a-z_-]*)", readme, re.M))
+    assert typed and typed <= set(commands), typed - set(commands)
