@@ -45,8 +45,9 @@ async def list_people(session: AsyncSession, commune: OrgUnit, *, search: str | 
     roles: dict[int, list[tuple[Role, OrgUnit]]] = {}
     for membership, unit in (await session.execute(held)).all():
         roles.setdefault(membership.person_id, []).append((membership.role, unit))
-    wanted = select(Person).where(Person.id.in_(roles) if role is not None or within is not None
-                                  else or_(Person.id.in_(roles), Person.commune_id == commune.id))
+    holders = list(roles)
+    wanted = select(Person).where(Person.id.in_(holders) if role is not None or within is not None
+                                  else or_(Person.id.in_(holders), Person.commune_id == commune.id))
     people = [p for p in await session.scalars(wanted.order_by(Person.name_key, Person.id))
               if not search or _matches(p, search)]
     apps: dict[int, list[App]] = {}
