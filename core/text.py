@@ -40,3 +40,11 @@ def mask_phone(phone: str | None) -> str:
 def mask_phones_in(text: str) -> str:
     """Every phone number written in `text` cut to its last three digits, for logs and group posts."""
     return PHONE_PATTERN.sub(lambda m: "***" + m.group(0)[-3:], text)
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def search_key(text: str) -> str:
+    """`fold` with punctuation read as spaces: "Phạm Văn-Long." and "pham van long" are one key."""
+    return _NOT_ALNUM.sub(" ", fold(text)).strip()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.app import App, open_app
 from bot.channels.terminal import TerminalChannel
+from bot.commands.common import parse_role, role_names
 from core.i18n import _
 from core.settings import Settings
 from handlers.engine.checks import check_flows
@@ -15,15 +18,18 @@ from handlers.engine.gateway import Gateway
 from handlers.registry import FLOWS
 from models.demo import find_demo
 from models.people.identities import find_people, terminal_identity
+from models.people.listing import list_people
 from models.tables import Person
+from models.units import tree
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("chat", help=_("trò chuyện với bot ngay trên cửa sổ lệnh"),
                             description=_("Trò chuyện với bot trên cửa sổ lệnh với tư cách một người trong danh "
                                           "sách; các lựa chọn hiện thành dòng đánh số, gõ số để chọn."))
-    parser.add_argument("--as", dest="as_person", metavar=_("sđt_hoặc_tên"),
-                        help=_("số điện thoại hoặc họ tên của người muốn đóng vai (mặc định: thành viên mẫu)"))
+    parser.add_argument("--as", dest="as_person", metavar=_("người"),
+                        help=_("số điện thoại, họ tên hoặc vai trò của người muốn đóng vai (mặc định: thành viên "
+                               "mẫu); vai trò: {roles}").format(roles=role_names()))
     parser.set_defaults(func=chat_command)
 
 
@@ -32,9 +38,10 @@ async def chat_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings) as app:
         async with app.sessions() as session:
             if args.as_person:
-                people = await find_people(session, args.as_person)
+                people = await _people_as(session, args.as_person)
                 if not people:
-                    print(_("Không tìm thấy ai theo “{query}”.").format(query=args.as_person))
+                    print(_("Không tìm thấy ai theo “{query}” (số điện thoại, họ tên hoặc vai trò).").format(
+                        query=args.as_person))
                     return 2
                 if len(people) > 1:
                     print(_("“{query}” khớp nhiều người; chọn một bằng số điện thoại:").format(query=args.as_person))
@@ -52,6 +59,17 @@ async def chat_command(args: argparse.Namespace, settings: Settings) -> int:
         return await chat_as(app, person_id)
 
 
+async def _people_as(session: AsyncSession, query: str) -> list[Person]:
+    """Who `--as` names: the holders of a role ("Bí thư Đảng ủy", "team_leader"), else by phone or name."""
+    role = parse_role(query)
+    if role is None:
+        return await find_people(session, query)
+    found: list[Person] = []
+    for commune in await tree.communes(session):
+        found += [entry.person for entry in await list_people(session, commune, role=role)]
+    return found
+
+
 async def chat_as(app: App, person_id: int, *, lines: Iterable[str] | None = None) -> int:
     """Opens the terminal chat as the person (their terminal identity is made on first use)."""
     async with app.sessions() as session:
@@ -63,6 +81,6 @@ async def chat_as(app: App, person_id: int, *, lines: Iterable[str] | None = Non
         name=person.full_name))
     gateway = Gateway(app.sessions, Env(tz=app.settings.tz, default_locale=app.settings.default_locale))
     channel = TerminalChannel(gateway, identity, lines=lines, display_name=person.full_name)
-    await channel.run(first="/menu")
+    await channel.run(first="/tieptuc")  # an unfinished flow goes on where it was left; else the menu
     await channel.close()
     return 0

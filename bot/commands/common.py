@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.i18n import _
-from models.enums import UnitKind
+from core.i18n import LOCALES, _, use_locale
+from core.text import fold
+from models.enums import Role, UnitKind, role_from_text
+from models.labels import ROLE_LABELS
 from models.tables import OrgUnit
 from models.units import tree
 
@@ -30,14 +32,41 @@ async def pick_commune(session: AsyncSession, query: str | None) -> OrgUnit:
     raise CommandError(_("Có nhiều xã/phường; chọn một bằng --commune:") + "\n" + listing)
 
 
+def role_names() -> str:
+    """Every role as the admin may type it: "Thành viên (member), …, Quản trị (admin)"."""
+    return ", ".join(f"{ROLE_LABELS[role]} ({role.value})" for role in Role)
+
+
+def parse_role(text: str) -> Role | None:
+    """A role by its code, a roster spelling, or its label in any of our languages ("Team leader")."""
+    role = role_from_text(text)
+    if role is not None:
+        return role
+    key = fold(text)
+    for locale in LOCALES:
+        with use_locale(locale):
+            for candidate, label in ROLE_LABELS.items():
+                if fold(str(label)) == key:
+                    return candidate
+    return None
+
+
+def role_or_error(text: str) -> Role:
+    role = parse_role(text)
+    if role is None:
+        raise CommandError(_("Vai trò không hợp lệ: “{role}”. Chọn một trong: {roles}.").format(
+            role=text, roles=role_names()))
+    return role
+
+
 async def unit_label(session: AsyncSession, unit: OrgUnit) -> str:
     """The unit with its ancestors below the province: "Thôn Đồng Tâm › Nhóm 1"."""
     names = [u.name for u in await tree.lineage(session, unit) if u.kind not in (UnitKind.PROVINCE,)]
     return " › ".join(names)
 
 
-async def pick_unit(session: AsyncSession, commune: OrgUnit, query: str, kind: UnitKind) -> OrgUnit:
-    """A unit of `kind` named by a path like "Đồng Tâm / Nhóm 1" (each part may be partial).
+async def pick_unit(session: AsyncSession, commune: OrgUnit, query: str, kind: UnitKind | None) -> OrgUnit:
+    """A unit of `kind` (any kind: None) named by a path like "Đồng Tâm / Nhóm 1" (each part may be partial).
 
     A village given where its team is meant resolves to the team: a village has exactly one.
     """
@@ -52,6 +81,8 @@ async def pick_unit(session: AsyncSession, commune: OrgUnit, query: str, kind: U
         if last:
             found = [await _as_kind(session, u, kind) for u in found]
             found = list({u.id: u for u in found if u is not None}.values())
+            if kind is None:  # "Phúc Lâm" is the village, not also its team named after it
+                found = [u for u in found if not any(u.path.startswith(o.path) and u.id != o.id for o in found)]
         if not found:
             raise CommandError(_("Không tìm thấy đơn vị “{query}”.").format(query=part))
         scope = found
@@ -62,8 +93,8 @@ async def pick_unit(session: AsyncSession, commune: OrgUnit, query: str, kind: U
                        + "\n" + "\n".join(f"  {label}" for label in labels))
 
 
-async def _as_kind(session: AsyncSession, unit: OrgUnit, kind: UnitKind) -> OrgUnit | None:
-    if unit.kind == kind:
+async def _as_kind(session: AsyncSession, unit: OrgUnit, kind: UnitKind | None) -> OrgUnit | None:
+    if kind is None or unit.kind == kind:
         return unit
     if unit.kind == UnitKind.VILLAGE and kind == UnitKind.TEAM:
         teams = await tree.children(session, unit, UnitKind.TEAM)

@@ -7,7 +7,8 @@ import asyncio
 
 from alembic import command
 
-from core.db import alembic_config, create_engine, current_revision, downgrade, upgrade
+from bot.app import connect_engine
+from core.db import alembic_config, current_revision, downgrade, upgrade
 from core.i18n import _
 from core.settings import Settings
 
@@ -35,7 +36,7 @@ async def db_command(args: argparse.Namespace, settings: Settings) -> int:
         await asyncio.to_thread(command.revision, alembic_config(settings.database_url), message=args.message,
                                 autogenerate=True)
         return 0
-    engine = create_engine(settings.database_url)
+    engine = await connect_engine(settings.database_url)
     try:
         if args.action == "upgrade":
             await upgrade(engine, args.revision)

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import open_app
-from bot.commands.common import pick_commune
+from bot.commands.common import pick_commune, role_names
 from bot.tabular import Table, TableError, read_table
 from core.i18n import _
 from core.settings import Settings
@@ -111,8 +111,7 @@ def problem(error: RowError) -> str:
         "too_long": _("nội dung quá dài"),
         "no_rows": _("tệp không có dòng dữ liệu nào"),
         "bad_phone": _("“{value}” không phải số điện thoại Việt Nam (10 chữ số, bắt đầu bằng 0)"),
-        "unknown_role": _("không hiểu vai trò “{value}”; dùng: Thành viên, Nhóm trưởng, Tổ trưởng, Tổ phó, "
-                          "Bí thư chi bộ, Trưởng khối dân vận, Bí thư Đảng ủy"),
+        "unknown_role": _("không hiểu vai trò “{value}”; dùng: {roles}"),
         "village_required": _("vai trò này cần ghi thôn/tổ dân phố"),
         "nhom_required": _("thành viên và nhóm trưởng cần ghi nhóm"),
         "conflicting_team": _("tên tổ “{value}” khác tên tổ của cùng thôn ở dòng trên (mỗi thôn một tổ)"),
@@ -129,7 +128,7 @@ def problem(error: RowError) -> str:
         "unknown_member": _("“{value}” không phải thành viên đang hoạt động của nhóm này"),
         "ambiguous_member": _("nhóm có nhiều thành viên tên “{value}”; ghi số điện thoại thay cho tên"),
     }
-    return messages.get(error.code, error.code).format(value=error.value or "")
+    return messages.get(error.code, error.code).format(value=error.value or "", roles=role_names())
 
 
 def _table_problem(error: TableError, headers: Mapping[str, str]) -> str:

@@ -6,11 +6,11 @@ import argparse
 import datetime as dt
 
 from bot.app import open_app
-from bot.commands.common import CommandError, pick_commune, pick_unit, unit_label
+from bot.commands.common import CommandError, pick_commune, pick_unit, role_names, role_or_error, unit_label
 from core.i18n import _, format_date
 from core.settings import Settings
 from models.base import utcnow
-from models.enums import ROLE_UNIT_KIND, UnitKind, role_from_text
+from models.enums import ROLE_UNIT_KIND, UnitKind
 from models.labels import ROLE_LABELS
 from models.people.invites import create_invite
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                       "với vai trò ở một đơn vị. In đường dẫn Telegram và mã để gửi cho bot Zalo."),
     )
     parser.add_argument("--role", required=True, metavar=_("vai_trò"),
-                        help=_("ví dụ: \"Thành viên\", \"Nhóm trưởng\", \"Tổ trưởng\", team_leader"))
+                        help=_("một trong: {roles}").format(roles=role_names()))
     parser.add_argument("--unit", metavar=_("đơn_vị"),
                         help=_("đơn vị, ví dụ \"Đồng Tâm / Nhóm 1\"; bỏ trống với vai trò cấp xã"))
     parser.add_argument("--commune", metavar=_("xã"), help=_("mã hoặc tên xã (khi có nhiều xã)"))
@@ -32,11 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def invite_command(args: argparse.Namespace, settings: Settings) -> int:
-    role = role_from_text(args.role)
-    if role is None:
-        print(_("Vai trò không hợp lệ: “{role}”. Chọn một trong: {roles}.").format(
-            role=args.role, roles=", ".join(str(label) for label in ROLE_LABELS.values())))
-        return 2
+    role = role_or_error(args.role)
     if not 1 <= args.uses <= 500 or not 1 <= args.days <= 365:
         print(_("--uses phải từ 1 đến 500 và --days từ 1 đến 365."))
         return 2

@@ -33,6 +33,7 @@ CANCEL = {"huy", "cancel"}
 BACK = {"quaylai", "back"}
 MENU = {"menu", "start"}
 HELP = {"help", "trogiup"}
+RESUME = {"tieptuc", "continue"}
 MAX_INPUT = 4000
 KEEP = "cf:no"  # "no" to a confirmation: nothing is changed
 LAST_SEEN_EVERY = dt.timedelta(minutes=1)
@@ -89,6 +90,10 @@ async def _dispatch(ctx: Ctx) -> list[Reply]:
         return [Reply(_("Chào bạn! Bot này dành cho thành viên Tổ Dân vận cộng đồng.\n"
                         "Để tham gia, xin tổ trưởng một mã mời rồi gửi mã đó vào đây "
                         "(hoặc bấm đường dẫn mời)."))]
+    if name in RESUME:  # where the person left off (a new terminal chat starts with it)
+        if ctx.state.flow:
+            return [await _ask(ctx, FLOWS[ctx.state.flow], _("Tiếp tục việc đang làm dở:"))]
+        return [await _menu_or_stranger(ctx, "")]
     if name in HELP and ctx.state.flow:  # help keeps the step, so /quaylai still works after it
         return [await _ask(ctx, FLOWS[ctx.state.flow], main.help_text())]
     if name in MENU or name in HELP:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.i18n import _, current_locale, format_date, format_short_date
-from models.deadlines.calendar import ANNUAL, HALF_YEAR, day_off
+from core.i18n import LazyString, _, __, current_locale, format_date, format_short_date
+from models.deadlines.calendar import ANNUAL, HALF_YEAR, MONTHLY_TEAM, day_off
 
 
 def report_title(kind: str, period: str) -> str:
@@ -47,3 +47,10 @@ def days_left_text(due: dt.date, on: dt.date) -> str:
     if days == 0:
         return _("Hạn là hôm nay.")
     return _("Đã quá hạn {days} ngày.").format(days=-days)
+
+
+KIND_LABELS: dict[str, LazyString] = {
+    MONTHLY_TEAM: __("Báo cáo tháng của Tổ Dân vận"),
+    HALF_YEAR: __("Báo cáo 6 tháng của chi bộ"),
+    ANNUAL: __("Báo cáo năm của chi bộ"),
+}

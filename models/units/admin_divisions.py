@@ -4,6 +4,8 @@ Data comes from the `vietnam-provinces` package; lookups ignore diacritics and c
 division prefix ("Xã", "Phường", "Đặc khu") may be left out.
 """
 
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,8 +33,9 @@ class OfficialCommune:
 
 
 def _strip_prefix(key: str) -> str:
+    """The name without its division; `key` may be folded or as written (each letter folds to one)."""
     for prefix in _PREFIXES:
-        if key.startswith(prefix):
+        if fold(key).startswith(prefix):
             return key[len(prefix):]
     return key
 
@@ -78,18 +81,36 @@ def lookup(query: str, *, limit: int = 5) -> tuple[OfficialCommune | None, list[
         wanted = int(query)
         return None, sorted(_all(), key=lambda c: abs(int(c.code) - wanted))[:limit]
     name_part, _, province_part = query.partition(",")
-    name_key = _strip_prefix(fold(name_part))
     province_key = fold(province_part)
-    exact = [
-        c for c in _all()
-        if _strip_prefix(fold(c.name)) == name_key
-        and (not province_key or province_key in fold(c.province_name))
-    ]
-    if len(exact) == 1:
-        return exact[0], []
-    if exact:
-        return None, exact[:limit * 2]
-    candidates = [c for c in _all() if not province_key or province_key in fold(c.province_name)]
-    choices = {i: _strip_prefix(fold(c.name)) for i, c in enumerate(candidates)}
+    in_province = [c for c in _all() if not province_key or province_key in fold(c.province_name)]
+    # The most exact reading that names anything decides: "Phường Ba Đình" as written is one
+    # commune, even though "ba dinh" alone is also a xã in Thanh Hóa and another in Quảng Ngãi.
+    for key in _name_keys(name_part):
+        exact = [c for c in in_province if key(c.name) == key(name_part)]
+        if len(exact) == 1:
+            return exact[0], []
+        if exact:
+            return None, exact[:limit * 2]
+    name_key = _strip_prefix(fold(name_part))
+    choices = {i: _strip_prefix(fold(c.name)) for i, c in enumerate(in_province)}
     scored = process.extract(name_key, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
-    return None, [candidates[index] for _, _, index in scored]
+    return None, [in_province[index] for _, _, index in scored]
+
+
+def _as_written(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def _name_keys(name: str) -> tuple[Callable[[str], str], ...]:
+    """Ways to compare names, strictest first: with the division ("Xã", "Phường") then without,
+    each as written (when typed with diacritics: "ba dinh" says nothing of "Ba Dinh" or "Ba Đình")
+    and folded."""
+    def bare_as_written(n: str) -> str:
+        return _strip_prefix(_as_written(n))
+
+    def bare(n: str) -> str:
+        return _strip_prefix(fold(n))
+
+    if name.isascii():
+        return fold, bare
+    return _as_written, fold, bare_as_written, bare

@@ -34,11 +34,11 @@ def count(db: Path, table: str) -> int:
 def test_help_on_every_command(capsys, db_file):
     for argv in (["--help"], ["run", "--help"], ["setup", "commune", "--help"], ["import", "roster", "--help"],
                  ["import", "households", "--help"], ["invite", "--help"], ["units", "--help"], ["db", "--help"],
-                 ["chat", "--help"], ["demo", "--help"]):
+                 ["chat", "--help"], ["demo", "--help"], ["people", "--help"], ["deadlines", "--help"]):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
         assert exit_info.value.code == 0
-        assert "usage: gandan" in capsys.readouterr().out
+        assert "cách dùng: gandan" in capsys.readouterr().out  # argparse speaks the configured language
 
 
 def test_setup_commune_by_folded_name_then_again(capsys, db_file):

@@ -66,7 +66,8 @@ def test_bad_values_name_the_key(env, key):
 
 def test_cli_prints_one_line_and_no_traceback(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("TIMEZONE", "Mars/Olympus")
-    assert main(["--env-file", str(tmp_path / "none"), "units"]) == 2
+    (tmp_path / "empty.env").touch()  # an env file that sets nothing (a missing one is an error of its own)
+    assert main(["--env-file", str(tmp_path / "empty.env"), "units"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "TIMEZONE" in err and "Mars/Olympus" in err and "Traceback" not in err
@@ -75,7 +76,8 @@ def test_cli_prints_one_line_and_no_traceback(monkeypatch, capsys, tmp_path):
 def test_cli_speaks_english_when_configured(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("DEFAULT_LOCALE", "en")
     monkeypatch.setenv("LOG_LEVEL", "LOUD")
-    assert main(["--env-file", str(tmp_path / "none"), "units"]) == 2
+    (tmp_path / "empty.env").touch()  # an env file that sets nothing (a missing one is an error of its own)
+    assert main(["--env-file", str(tmp_path / "empty.env"), "units"]) == 2
     err = capsys.readouterr().err
     assert "LOG_LEVEL" in err and "must be one of" in err
 

@@ -250,7 +250,9 @@ def cli_db(tmp_path, monkeypatch) -> str:
 
 
 def run_cli(tmp_path, *args: str) -> int:
-    return cli_main(["--env-file", str(tmp_path / "missing.env"), *args])
+    empty = tmp_path / "empty.env"  # an env file that sets nothing (a missing one is an error)
+    empty.touch()
+    return cli_main(["--env-file", str(empty), *args])
 
 
 def test_cli_imports_both_examples(cli_db, tmp_path, capsys):
