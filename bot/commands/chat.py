@@ -16,6 +16,7 @@ from handlers.registry import FLOWS
 from models.demo import find_demo
 from models.people.identities import find_people, terminal_identity
 from models.tables import Person
+from scheduler.app import build_scheduler
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,6 +64,11 @@ async def chat_as(app: App, person_id: int, *, lines: Iterable[str] | None = Non
         name=person.full_name))
     gateway = Gateway(app.sessions, Env(tz=app.settings.tz, default_locale=app.settings.default_locale))
     channel = TerminalChannel(gateway, identity, lines=lines, display_name=person.full_name)
-    await channel.run(first="/menu")
+    scheduler = build_scheduler(app.sessions, app.settings)  # reminders reach this chat as they would a phone
+    scheduler.start()
+    try:
+        await channel.run(first="/menu")
+    finally:
+        scheduler.shutdown(wait=False)
     await channel.close()
     return 0
