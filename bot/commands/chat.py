@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Iterable
 
 from bot.app import App, open_app
@@ -64,6 +65,7 @@ async def chat_as(app: App, person_id: int, *, lines: Iterable[str] | None = Non
         name=person.full_name))
     gateway = Gateway(app.sessions, Env(tz=app.settings.tz, default_locale=app.settings.default_locale))
     channel = TerminalChannel(gateway, identity, lines=lines, display_name=person.full_name)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its job chatter would fill the chat's screen
     scheduler = build_scheduler(app.sessions, app.settings)  # reminders reach this chat as they would a phone
     scheduler.start()
     try:
