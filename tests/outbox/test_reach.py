@@ -53,3 +53,24 @@ async def test_nobody_missing_says_so(session, sessions):
     await leader.say("/menu")
     await leader.say(leader.option_number("Chưa liên lạc được"))
     assert leader.screen.startswith("📵 Mọi người đều nhận được tin nhắn của bot.")
+
+
+async def test_an_answer_whose_volunteer_cannot_be_reached_says_so(session, sessions):
+    from models.concerns.record import record_concern
+    from models.enums import ConcernCategory, Urgency
+
+    world = await build_world(session)
+    newcomer = await _newcomer(session, world, "Đỗ Thị Mới")
+    concern = await record_concern(
+        session, reporter_id=newcomer.id, commune_id=world.commune.id, village_id=world.village.id,
+        nhom_id=world.nhom.id, household=world.households[0], several_households=False,
+        category=ConcernCategory.ENVIRONMENT, urgency=Urgency.NORMAL, description="Rác để cạnh mương",
+        photos=[], channel=None, now=BLOCKED_AT)
+    await session.commit()
+    leader = Chat(sessions, "leader")
+    await leader.say(f"/pa {concern.reference}")
+    await leader.say(leader.option_number("Trả lời"))
+    await leader.say("Xã sẽ bố trí xe thu gom vào thứ Ba hằng tuần")
+    assert leader.last[0].text == (
+        f"💬 Đã ghi trả lời ý kiến {concern.reference}. Người đã ghi ý kiến chưa tham gia bot hoặc đã chặn bot "
+        "nên không nhận được tin: hãy báo trực tiếp để họ chuyển lời cho hộ.")
