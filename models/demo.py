@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.text import fold
 from models import audit
+from models.demo_history import add_history
 from models.enums import Role, UnitKind
 from models.roster.importer import default_team_name, division_type
 from models.tables import Household, Membership, OrgUnit, Person
@@ -24,6 +26,7 @@ from models.units.tree import add_unit, children
 
 DEMO_CODE = "10459"  # Xã Phúc Sơn, Hà Nội
 SOURCE = "cli"
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 # (village, household code prefix, the xóm/ngõ of each of its three nhóm)
 VILLAGES = (
     ("Thôn Đồng Tâm", "DT", ("Xóm Trại", "Xóm Giữa", "Xóm Đình")),
@@ -86,8 +89,9 @@ class DemoResult:
     leader_phone: str | None = None
 
 
-async def build_demo(session: AsyncSession, *, now: dt.datetime) -> DemoResult:
-    """The demo commune, created on first call; later calls (or a commune with villages) change nothing."""
+async def build_demo(session: AsyncSession, *, now: dt.datetime, tz: ZoneInfo = HANOI) -> DemoResult:
+    """The demo commune with a few months of history (`models.demo_history`), created on first call;
+    later calls (or a commune with villages) change nothing."""
     existing = await find_demo(session)
     if existing is not None:
         return existing
@@ -95,6 +99,7 @@ async def build_demo(session: AsyncSession, *, now: dt.datetime) -> DemoResult:
     assert official is not None, "the official list lost the demo commune"
     commune, _created = await setup_commune(session, official)
     await _populate(session, commune, now)
+    await add_history(session, commune, now=now, tz=tz)
     audit.record(session, "demo_built", "org_unit", commune.id, actor_label=SOURCE)
     await session.flush()
     result = await _describe(session, commune, created=True)
@@ -143,7 +148,8 @@ async def _populate(session: AsyncSession, commune: OrgUnit, now: dt.datetime) -
 
     session.add_all(people)
     await session.flush()  # person ids for the memberships and assignments
-    session.add_all(Membership(person_id=p.id, unit_id=unit.id, role=role, source=SOURCE, started_at=now)
+    joined = now - dt.timedelta(days=365)  # before the history (models/demo_history.py) begins
+    session.add_all(Membership(person_id=p.id, unit_id=unit.id, role=role, source=SOURCE, started_at=joined)
                     for p, unit, role in roles)
     session.add_all(_households(rng, names, commune, nhom_people, now))
     await session.flush()
@@ -161,7 +167,12 @@ def _households(rng: random.Random, names: DemoNames, commune: OrgUnit,
             numbers[prefix] = numbers.get(prefix, 0) + 1
             head = names.person()
             address = f"Số {rng.randint(1, 180)}, {place}, {village.name}"
-            visited = today - dt.timedelta(days=rng.randint(2, 150)) if rng.random() < 0.3 else None
+            if index < len(members):  # each volunteer visited one of theirs this week
+                visited: dt.date | None = today - dt.timedelta(days=rng.randint(1, 6))
+            elif rng.random() < 0.5:  # the others over five months, more of them lately
+                visited = today - dt.timedelta(days=int(rng.triangular(1, 150, 1)))
+            else:
+                visited = None
             result.append(Household(
                 commune_id=commune.id, village_id=village.id, nhom_id=nhom.id,
                 code=f"{prefix}-{numbers[prefix]:03d}", head_name=head, name_key=fold(head),

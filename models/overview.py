@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.access import Held, covers_area
@@ -54,3 +54,14 @@ async def unreachable_people(session: AsyncSession, held: Sequence[Held], limit:
         .order_by(Person.full_name).limit(limit)
     )).all()
     return [(name, channel, at) for name, channel, at in rows]
+
+
+async def never_joined(session: AsyncSession, held: Sequence[Held], limit: int) -> tuple[int, Sequence[str]]:
+    """People in the leader's area with no chat identity at all (never used an invite): how many, and names."""
+    in_area = (select(Membership.person_id).join(OrgUnit, OrgUnit.id == Membership.unit_id)
+               .where(Membership.ended_at.is_(None), covers_area(held, OrgUnit.path)))
+    statement = select(Person.full_name).where(
+        Person.id.in_(in_area), ~exists().where(ChatIdentity.person_id == Person.id))
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    names = (await session.scalars(statement.order_by(Person.name_key, Person.id).limit(limit))).all()
+    return int(total or 0), names

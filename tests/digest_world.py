@@ -69,8 +69,8 @@ async def _person(session: AsyncSession, month: Month, key: str, name: str, *rol
     await session.flush()
     for unit, role in roles:
         session.add(Membership(person_id=person.id, unit_id=unit.id, role=role, ended_at=ended))
-    session.add(ChatIdentity(person_id=person.id, channel=Channel.TERMINAL, external_id=key, chat_id=key))
-    if telegram:
+    if telegram:  # without it, no app at all: the terminal too takes a person's messages
+        session.add(ChatIdentity(person_id=person.id, channel=Channel.TERMINAL, external_id=key, chat_id=key))
         session.add(ChatIdentity(person_id=person.id, channel=Channel.TELEGRAM, external_id=f"tg-{key}",
                                  chat_id=f"tg-{key}", last_seen_at=utc(2026, 10, 1)))
     month.people[key] = person

@@ -2,7 +2,8 @@
 
 It exists so the bot can be tried (and tested end to end) without a Telegram or Zalo token: each
 line typed is one incoming message, handled in its own session and committed, exactly as a
-platform update would be.
+platform update would be. What the outbox holds for the person (reminders, notices, announcements)
+is shown after each answer and, while the chat waits for a line, every few seconds.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Protocol, TextIO
 
 from bot.channels.runtime import Runtime
+from bot.outbox.payload import to_reply
 from core.i18n import _
 from core.text import fold
 from handlers.engine.gateway import Gateway
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 QUIT = {"/thoat", "/quit", "/exit"}
 PROMPT = "> "
+OUTBOX_POLL = 5.0  # seconds between looks at the outbox while waiting for a line
 
 
 class Identity(Protocol):
@@ -118,7 +121,8 @@ class TerminalChannel:
     platform = Channel.TERMINAL
 
     def __init__(self, gateway: Gateway, identity: Identity, *, lines: Iterable[str] | None = None,
-                 sink: ReplySink | None = None, display_name: str | None = None) -> None:
+                 sink: ReplySink | None = None, display_name: str | None = None,
+                 poll: float = OUTBOX_POLL) -> None:
         self.runtime = Runtime(gateway, "terminal")
         self.user_id = identity.external_id
         self.chat_id = identity.chat_id
@@ -128,6 +132,7 @@ class TerminalChannel:
         # A fresh prefix per run: message ids restart at 1, and the engine drops ids it has seen.
         self.prefix = secrets.token_hex(4)
         self.counter = 0
+        self.poll = poll
 
     async def send(self, incoming: Incoming, replies: list[Reply]) -> None:
         await self.runtime.send(incoming, replies, self._show)
@@ -142,9 +147,11 @@ class TerminalChannel:
         """
         if first:
             await self.say(first)
+        else:
+            await self.show_outbox()
         read = self._reader()
         while True:
-            line = await read()
+            line = await self._wait_for(read())
             if line is None:
                 break
             text = line.rstrip("\r\n")
@@ -152,6 +159,28 @@ class TerminalChannel:
                 break
             await self.say(text)
         return self.counter
+
+    async def _wait_for(self, reading: Awaitable[str | None]) -> str | None:
+        """The next line; meanwhile what arrives in the outbox is shown as it comes."""
+        task = asyncio.ensure_future(reading)
+        while True:
+            done, _pending = await asyncio.wait({task}, timeout=self.poll)
+            if done:
+                return task.result()
+            await self.show_outbox()
+
+    async def show_outbox(self) -> int:
+        """The messages the bot queued for this person (a reminder, a notice…); how many were shown."""
+        try:
+            bodies = await self.runtime.gateway.take_outbox(Channel.TERMINAL, self.chat_id)
+        except Exception:  # the chat goes on; the messages stay queued for the next look
+            log.exception("terminal: could not read the outbox")
+            return 0
+        for body in bodies:
+            reply = to_reply(body)
+            await self.sink.send(Reply(_("📨 Tin nhắn mới từ bot:") + "\n" + reply.text, reply.options,
+                                       photo=reply.photo, columns=reply.columns))
+        return len(bodies)
 
     def _reader(self) -> Callable[[], Awaitable[str | None]]:
         if self.lines is None:
@@ -170,6 +199,7 @@ class TerminalChannel:
                             message_id=f"{self.prefix}-{self.counter}", display_name=self.display_name)
         replies = await self.runtime.reply(incoming)
         await self.send(incoming, replies)
+        await self.show_outbox()
         return replies
 
     async def _show(self, chat_id: str, reply: Reply) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from models.people.identities import find_people, terminal_identity
 from models.people.listing import list_people
 from models.tables import Person
 from models.units import tree
+from scheduler.app import build_scheduler
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +83,12 @@ async def chat_as(app: App, person_id: int, *, lines: Iterable[str] | None = Non
         name=person.full_name))
     gateway = Gateway(app.sessions, Env(tz=app.settings.tz, default_locale=app.settings.default_locale))
     channel = TerminalChannel(gateway, identity, lines=lines, display_name=person.full_name)
-    await channel.run(first="/tieptuc")  # an unfinished flow goes on where it was left; else the menu
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its job chatter would fill the chat's screen
+    scheduler = build_scheduler(app.sessions, app.settings)  # reminders reach this chat as they would a phone
+    scheduler.start()
+    try:
+        await channel.run(first="/tieptuc")  # an unfinished flow goes on where it was left; else the menu
+    finally:
+        scheduler.shutdown(wait=False)
     await channel.close()
     return 0

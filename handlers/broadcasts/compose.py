@@ -20,9 +20,10 @@ from handlers.engine.types import Option, Reply
 from models.access import author_scopes
 from models.broadcasts import announcements, texts
 from models.broadcasts.announcements import TEXT_MAX
-from models.broadcasts.audience import NotAllowed, count_recipients, groups_in
+from models.broadcasts.audience import NotAllowed, count_recipients, groups_in, recipient_reach
 from models.enums import Channel, UnitKind
 from models.outbox.enqueue import outside_quiet_hours
+from models.people.reach import reach_text
 from models.tables import OrgUnit
 
 REFUSALS: dict[str, LazyString] = {
@@ -144,6 +145,7 @@ async def ask_confirm(ctx: Ctx) -> Prompt:
     else:
         count = await count_recipients(ctx.session, unit, audience, ctx.person.id)
         lines.append(_("Số người nhận: {count}").format(count=count))
+        lines.append(reach_text(await recipient_reach(ctx.session, unit, audience, ctx.person.id)))
     lines.append(_("Thời gian: gửi ngay") if ctx.data.get("when") != "later" else
                  _("Thời gian: {when}").format(when=texts.when(send_at, ctx.tz)))
     if outside_quiet_hours(send_at, ctx.tz) != send_at:
@@ -187,7 +189,7 @@ async def finish(ctx: Ctx) -> list[Reply]:
     if announcement.audience.get("kind") == "groups":
         lines.append(_("✅ Đã gửi thông báo tới {count} nhóm chat.").format(count=sent.groups))
     else:
-        lines.append(_("✅ Đã gửi thông báo tới {count} người.").format(count=sent.recipients))
+        lines.append(_("✅ Đã gửi thông báo tới {count} người.").format(count=sent.enqueued))
         if sent.recipients > sent.enqueued:
             lines.append(_("{count} người chưa kết nối Telegram hay Zalo với bot nên chưa nhận được.").format(
                 count=sent.recipients - sent.enqueued))

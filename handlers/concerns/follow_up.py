@@ -17,6 +17,7 @@ from models.concerns.workflow import ACTIVE, Access, Action, Refused
 from models.enums import CloseReason, ConcernLevel, ConcernStatus
 from models.labels import CLOSE_REASON_LABELS, ROLE_LABELS
 from models.tables import Concern, ConcernEvent
+from models.people.reach import reach_of
 
 PEOPLE = 12
 BODY_MAX, NOTE_MAX, ANSWER_MAX, ANSWER_MIN = 120, 1000, 1500, 5
@@ -132,6 +133,9 @@ async def _done_text(ctx: Ctx, concern: Concern, level: ConcernLevel) -> str:
     if act == Action.NOTE:
         return _("📝 Đã ghi chú vào ý kiến {reference}.").format(reference=reference)
     if act == Action.ANSWER:
+        if not (await reach_of(ctx.session, [concern.reporter_id])).reachable:
+            return _("💬 Đã ghi trả lời ý kiến {reference}. Người đã ghi ý kiến chưa tham gia bot hoặc đã chặn bot "
+                     "nên không nhận được tin: hãy báo trực tiếp để họ chuyển lời cho hộ.").format(reference=reference)
         return _("💬 Đã ghi trả lời ý kiến {reference}. Người đã ghi ý kiến được báo để chuyển lời cho hộ.").format(
             reference=reference)
     if act == Action.CLOSE:

@@ -26,7 +26,7 @@ from models.digests.compute import (
 from models.digests.texts import commune_text, village_text
 from models.enums import UnitKind
 from models.households import stale
-from models.outbox.enqueue import DELIVERABLE, enqueue, payload
+from models.outbox.enqueue import PHONE_APPS, enqueue, payload
 from models.tables import OrgUnit
 from models.units import tree
 
@@ -50,7 +50,7 @@ async def _targets(ctx: Ctx, held: list[Held], commune: OrgUnit, arg: str) -> li
 
 async def _send_media(ctx: Ctx, media: digests_media.Media, unit: OrgUnit, title: str) -> bool:
     """The chart and spreadsheet to this chat, through the outbox; False where no file can go."""
-    if ctx.incoming.channel not in DELIVERABLE:
+    if ctx.incoming.channel not in PHONE_APPS:
         return False
     photo_id, document_id = await digests_media.store(ctx.session, media, ctx.now)
     ask = ctx.incoming.message_id or ctx.now.isoformat()

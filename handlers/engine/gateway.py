@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,6 +20,8 @@ from handlers.engine.conversation import Env, handle
 from handlers.engine.types import Incoming, Reply
 from models import conversations
 from models.base import utcnow
+from models.enums import Channel
+from models.outbox import delivery
 from models.people import identities
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,14 @@ class Gateway:
             await identities.mark_unreachable(session, incoming.channel, incoming.user_id, reason, self.clock())
             await session.commit()
         log.info("identity unreachable: channel=%s chat=%s (%s)", incoming.channel.value, incoming.chat_id, reason)
+
+
+    async def take_outbox(self, channel: Channel, chat_id: str) -> list[dict[str, Any]]:
+        """The chat's due outbox messages, marked sent, for a channel that shows them itself (the terminal)."""
+        async with self.sessions() as session:
+            bodies = await delivery.take_for_chat(session, channel, chat_id, now=self.clock())
+            await session.commit()
+        return bodies
 
 
 def _failed(incoming: Incoming) -> None:

@@ -11,7 +11,7 @@ from models import access
 from models.digests.media import XLSX
 from models.households import stale
 from models.outbox import attachments
-from models.outbox.enqueue import DELIVERABLE, enqueue, payload
+from models.outbox.enqueue import PHONE_APPS, enqueue, payload
 from reports.spreadsheet import workbook
 
 PAGE = 10
@@ -58,7 +58,7 @@ async def accept_page(ctx: Ctx, answer: Answer) -> None:
 
 async def _send_sheet(ctx: Ctx) -> str:
     """Every listed household in one file, to this chat; where no file can go, says so."""
-    if ctx.incoming.channel not in DELIVERABLE:
+    if ctx.incoming.channel not in PHONE_APPS:
         return _("Bảng tính chỉ gửi được qua Telegram hoặc Zalo; ở đây xem từng trang.")
     units = access.stale_scopes(await ctx.roles())
     rows = await stale.every(ctx.session, units, ctx.today)

@@ -15,6 +15,7 @@ from handlers.meetings.texts import at_place, describe_meeting, describe_rule
 from models.enums import MeetingStatus
 from models.meetings import occurrences
 from models.tables import Meeting, OrgUnit
+from models.people.reach import reach_of, reach_text
 
 PLACE_MAX, REASON_MAX = 200, 200
 PLACE = TextRule(PLACE_MAX, __("Địa điểm cần có chữ; hoặc chọn bỏ qua."), __("Địa điểm dài {count} ký tự; tối đa {max}."))
@@ -138,11 +139,17 @@ async def finish(ctx: Ctx) -> list[Reply]:
     if action == "cancel":
         await occurrences.cancel_meeting(ctx.session, meeting, reason=ctx.data["cancel_reason"], actor_id=ctx.person.id)
         return [Reply(_("✅ Đã hủy buổi họp {when}. Thành viên sẽ được báo.").format(
-            when=describe_meeting(meeting, ctx)))]
+            when=describe_meeting(meeting, ctx)) + "\n" + await _reach(ctx, meeting.team_id))]
     await occurrences.move_meeting(ctx.session, meeting, starts_at=MOVED.at(ctx), place=ctx.data.get("place"),
                                 actor_id=ctx.person.id)
     return [Reply(_("✅ Đã dời buổi họp sang {when}. Thành viên sẽ được nhắc theo lịch mới.").format(
-        when=describe_meeting(meeting, ctx)))]
+        when=describe_meeting(meeting, ctx)) + "\n" + await _reach(ctx, meeting.team_id))]
+
+
+async def _reach(ctx: Ctx, team_id: int) -> str:
+    """Whom the notice reaches: members who never joined or blocked the bot are not told."""
+    members = await occurrences.team_members(ctx.session, team_id)
+    return reach_text(await reach_of(ctx.session, [p.id for p in members if p.id != ctx.person.id]))
 
 
 FLOW = Flow(

@@ -61,9 +61,18 @@ async def meetings(ctx: Ctx) -> list[Reply]:
 async def unreachable(ctx: Ctx) -> list[Reply]:
     held = await ctx.roles()
     rows = await overview.unreachable_people(ctx.session, held, LIST_LIMIT)
-    if not rows:
+    absent, names = await overview.never_joined(ctx.session, held, LIST_LIMIT)
+    if not rows and not absent:
         return [Reply(_("📵 Mọi người đều nhận được tin nhắn của bot."))]
-    lines = [_("📵 Không gửi được tin cho (đã chặn bot hoặc xóa tài khoản):")]
-    lines += [f"• {name} — {channel.value.capitalize()} — {format_short_date(at.astimezone(ctx.tz).date())}"
-              for name, channel, at in rows]
+    lines = []
+    if rows:
+        lines.append(_("📵 Không gửi được tin cho (đã chặn bot hoặc xóa tài khoản):"))
+        lines += [f"• {name} — {channel.value.capitalize()} — {format_short_date(at.astimezone(ctx.tz).date())}"
+                  for name, channel, at in rows]
+    if absent:
+        lines.append(_("📵 Chưa tham gia bot (chưa dùng mã mời nên không nhận được tin): {count} người").format(
+            count=absent))
+        lines += [f"• {name}" for name in names]
+        if absent > len(names):
+            lines.append(_("… và {count} người nữa.").format(count=absent - len(names)))
     return [Reply("\n".join(lines))]

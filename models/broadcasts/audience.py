@@ -19,6 +19,7 @@ from core.text import fold
 from models.access import audience_roles, author_scopes, roles
 from models.enums import Role, UnitKind
 from models.tables import ChatGroup, Membership, OrgUnit
+from models.people.reach import Reach, reach_of
 
 # "All teams of the commune": whoever holds a role in a village, a team or a nhóm.
 TEAM_LEVELS = (UnitKind.VILLAGE, UnitKind.TEAM, UnitKind.NHOM)
@@ -96,6 +97,11 @@ async def recipients(session: AsyncSession, unit: OrgUnit, audience: Audience, a
 async def count_recipients(session: AsyncSession, unit: OrgUnit, audience: Audience, author_id: int) -> int:
     people = (await recipients(session, unit, audience, author_id)).subquery()
     return int(await session.scalar(select(func.count()).select_from(people)) or 0)
+
+
+async def recipient_reach(session: AsyncSession, unit: OrgUnit, audience: Audience, author_id: int) -> Reach:
+    """Of the people the audience names, how many the bot can reach and why the others not."""
+    return await reach_of(session, list(await session.scalars(await recipients(session, unit, audience, author_id))))
 
 
 async def groups_in(session: AsyncSession, unit: OrgUnit) -> Sequence[ChatGroup]:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import access, audit
 from models.enums import GroupPurpose, UnitKind
-from models.outbox.enqueue import DELIVERABLE
+from models.outbox.enqueue import reachable as delivered_to
 from models.tables import ChatGroup, ChatIdentity, Membership, OrgUnit, OutboxMessage, Person
 
 
@@ -39,8 +39,7 @@ class Audience:
 async def audience(session: AsyncSession, commune: OrgUnit) -> Audience:
     """Everyone the bot can reach who receives the commune's digests, and the bound groups."""
     unit_id = case((OrgUnit.kind == UnitKind.TEAM, OrgUnit.parent_id), else_=OrgUnit.id)
-    reachable = exists().where(ChatIdentity.person_id == Person.id, ChatIdentity.channel.in_(DELIVERABLE),
-                               ChatIdentity.unreachable_at.is_(None))
+    reachable = exists().where(ChatIdentity.person_id == Person.id, delivered_to())
     rows = (await session.execute(
         select(unit_id, Person).distinct()
         .join(Membership, Membership.person_id == Person.id).join(OrgUnit, OrgUnit.id == Membership.unit_id)

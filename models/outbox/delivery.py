@@ -95,6 +95,30 @@ async def claim_batch(session: AsyncSession, *, now: dt.datetime, worker: str, l
     return [Claim(*row) for row in rows]
 
 
+async def take_for_chat(session: AsyncSession, channel: Channel, chat_id: str, *, now: dt.datetime,
+                        limit: int = 20) -> list[dict[str, Any]]:
+    """The chat's due messages, marked sent: for a channel that shows them itself (the terminal).
+
+    The person is at the keyboard, so nothing can be lost between this and the screen; their options
+    become the chat's choices, as a platform delivery's do.
+    """
+    rows = (await session.execute(
+        select(OutboxMessage.id, OutboxMessage.payload).where(
+            OutboxMessage.channel == channel, OutboxMessage.chat_id == chat_id,
+            OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))).all()
+    if not rows:
+        return []
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_([id for id, _body in rows]))
+        .values(status=OutboxStatus.SENT, sent_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False))
+    offered = [body.get("options") for _id, body in rows if body.get("options")]
+    if offered:
+        await remember_offered(session, channel, chat_id, offered[-1], now)
+    return [body for _id, body in rows]
+
+
 def _sending(message_id: int) -> Any:
     return update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING)
 

@@ -10,17 +10,30 @@ from collections.abc import Callable, Collection
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.enums import Channel, GroupPurpose, OutboxStatus
 from models.tables import ChatGroup, ChatIdentity, OutboxMessage, Person
 
 QUIET_START, QUIET_END = dt.time(21, 0), dt.time(7, 0)
-# The terminal has nobody listening between two lines typed: it gets no queued messages.
-DELIVERABLE = (Channel.TELEGRAM, Channel.ZALO)
+PHONE_APPS = (Channel.TELEGRAM, Channel.ZALO)  # the apps that can carry a chart or a file
+# The terminal chat shows a person's messages while they chat (bot/channels/terminal.py). It serves
+# only people who joined on no phone app, so trying `gandan chat --as` never diverts a Telegram or
+# Zalo user's reminders (nor hides that they blocked the bot).
+DELIVERABLE = (*PHONE_APPS, Channel.TERMINAL)
+
+
+def reachable() -> ColumnElement[bool]:
+    """Whether a `ChatIdentity` row is where the person's messages go: a phone app that still takes
+    them, or the terminal for someone with no phone app at all."""
+    phone = aliased(ChatIdentity)
+    no_phone_app = ~exists().where(phone.person_id == ChatIdentity.person_id, phone.channel.in_(PHONE_APPS))
+    return and_(ChatIdentity.unreachable_at.is_(None),
+                or_(ChatIdentity.channel.in_(PHONE_APPS), and_(ChatIdentity.channel == Channel.TERMINAL, no_phone_app)))
 BULK_CHUNK = 500  # people per statement: well within both engines' limit on bound parameters
 
 
@@ -53,6 +66,11 @@ def outside_quiet_hours(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, QUIET_END, tzinfo=tz).astimezone(dt.UTC)
 
 
+def _not_before(channel: Channel, start: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """Quiet hours keep a phone from buzzing at night; the terminal only shows what arrives while one types."""
+    return start if channel == Channel.TERMINAL else outside_quiet_hours(start, tz)
+
+
 async def enqueue(session: AsyncSession, *, key: str, channel: Channel, chat_id: str, kind: str,
                   body: dict[str, Any], not_before: dt.datetime, person_id: int | None = None) -> bool:
     """Adds the message unless its key is already queued or sent; True when it was added."""
@@ -70,15 +88,15 @@ async def enqueue_for_person(session: AsyncSession, person: Person, *, key: str,
                              body: dict[str, Any], now: dt.datetime, tz: ZoneInfo) -> bool:
     """To the app the person used last, outside quiet hours and after any mute they set."""
     identity = await session.scalar(
-        select(ChatIdentity).where(ChatIdentity.person_id == person.id, ChatIdentity.channel.in_(DELIVERABLE),
-                                   ChatIdentity.unreachable_at.is_(None))
+        select(ChatIdentity).where(ChatIdentity.person_id == person.id, reachable())
         .order_by(ChatIdentity.last_seen_at.desc().nulls_last(), ChatIdentity.id.desc()).limit(1)
     )
     if identity is None:
         return False
     start = max(now, person.muted_until) if person.muted_until else now
     return await enqueue(session, key=f"{key}:p{person.id}", channel=identity.channel, chat_id=identity.chat_id,
-                         kind=kind, body=body, not_before=outside_quiet_hours(start, tz), person_id=person.id)
+                         kind=kind, body=body, not_before=_not_before(identity.channel, start, tz),
+                         person_id=person.id)
 
 
 async def enqueue_for_people(session: AsyncSession, person_ids: Collection[int], *, key: str, kind: str,
@@ -97,8 +115,7 @@ async def enqueue_for_people(session: AsyncSession, person_ids: Collection[int],
             select(ChatIdentity.person_id, ChatIdentity.channel, ChatIdentity.chat_id, Person.locale,
                    Person.muted_until)
             .join(Person, Person.id == ChatIdentity.person_id)
-            .where(ChatIdentity.person_id.in_(ids[start:start + BULK_CHUNK]), ChatIdentity.channel.in_(DELIVERABLE),
-                   ChatIdentity.unreachable_at.is_(None))
+            .where(ChatIdentity.person_id.in_(ids[start:start + BULK_CHUNK]), reachable())
             .order_by(ChatIdentity.person_id, ChatIdentity.last_seen_at.desc().nulls_last(),
                       ChatIdentity.id.desc()))).all()
         values = []
@@ -107,7 +124,7 @@ async def enqueue_for_people(session: AsyncSession, person_ids: Collection[int],
                 continue  # the app used last came first
             if locale not in bodies:
                 bodies[locale] = body(locale)
-            not_before = outside_quiet_hours(max(now, muted_until) if muted_until else now, tz)
+            not_before = _not_before(channel, max(now, muted_until) if muted_until else now, tz)
             values.append(dict(idempotency_key=f"{key}:p{person_id}"[:200], channel=channel, chat_id=chat_id,
                                kind=kind, payload=bodies[locale], person_id=person_id, status=OutboxStatus.QUEUED,
                                attempts=0, next_attempt_at=not_before, created_at=not_before))

@@ -171,10 +171,11 @@ async def test_the_secretary_composes_for_chosen_villages_and_sends_now(session,
     assert screen.startswith("📢 Xem lại trước khi gửi\nGửi tới: ")
     assert "Thôn Đồng Tâm" in screen and "Thôn Đoài" in screen and "Thôn Yên" in screen
     assert "Số người nhận: 5\n" in screen  # Đồng Tâm: member and leader; Đoài: leader and two members
+    assert "📶 4 người nhận được tin; 1 người không nhận được (1 chưa tham gia bot, 0 đã chặn bot).\n" in screen
     assert screen.endswith("Nội dung:\nTối thứ Bảy họp dân tại nhà văn hóa bàn việc làm đường.")
     assert await count(sessions, Announcement) == 0  # nothing stored before the confirmation
     await chat.say("✅ Gửi")
-    assert chat.last[-1].text == ("✅ Đã gửi thông báo tới 5 người.\n"
+    assert chat.last[-1].text == ("✅ Đã gửi thông báo tới 4 người.\n"
                                   "1 người chưa kết nối Telegram hay Zalo với bot nên chưa nhận được.\n"
                                   "Bấm “📊 Báo cáo gửi” để xem ai đã nhận, ai chưa.")
     assert [o.label for o in chat.last[-1].options] == ["📊 Báo cáo gửi", "🏠 Trang chính"]

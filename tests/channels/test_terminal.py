@@ -132,3 +132,48 @@ def test_chat_and_demo_commands(cli_db, monkeypatch, capsys):
     stdin(monkeypatch, "/quit\n")
     assert main(["chat", "--as", "+84 " + leader_phone[1:]]) == 0
     assert "📂 Ý kiến đang mở" in capsys.readouterr().out  # the team leader's menu
+
+
+async def test_the_outbox_reaches_the_terminal_chat_and_its_options_answer(sessions):
+    """A notice queued for a person who chats only in the terminal is shown there, and "1" answers it."""
+    from models.enums import Channel, OutboxStatus
+    from models.outbox.enqueue import enqueue_for_person, payload
+    from models.tables import OutboxMessage
+
+    sink = Recorder()
+    demo, channel = await demo_channel(sessions, ["1"], sink)
+    async with sessions() as session:
+        member = await session.get(Person, demo.member_id)
+        assert await enqueue_for_person(session, member, key="notice", kind="k",
+                                        body=payload("📢 Họp dân tối nay", [("m:main", "🏠 Trang chính")]),
+                                        now=utcnow(), tz=ZoneInfo("Asia/Ho_Chi_Minh"))
+        await session.commit()
+    await channel.run(first="/menu")
+    shown = [r for r in sink.replies if "Họp dân tối nay" in r.text]
+    assert len(shown) == 1 and shown[0].text.startswith("📨")
+    assert sink.replies.index(shown[0]) == 1  # right after the menu, before "1" was read
+    assert [o.label for o in sink.replies[-1].options][:1] == ["📝 Ghi thăm hộ"]  # "1" took the notice's option
+    async with sessions() as session:
+        row = await session.scalar(select(OutboxMessage))
+        assert (row.channel, row.status) == (Channel.TERMINAL, OutboxStatus.SENT)
+
+
+async def test_a_phone_app_keeps_its_messages_from_the_terminal(sessions):
+    """Whoever joined on Telegram gets messages there even after someone chatted as them in the terminal."""
+    from models.enums import Channel
+    from models.outbox.enqueue import enqueue_for_person, payload
+    from models.tables import ChatIdentity, OutboxMessage
+
+    sink = Recorder()
+    demo, channel = await demo_channel(sessions, ["/menu"], sink)
+    async with sessions() as session:
+        member = await session.get(Person, demo.member_id)
+        session.add(ChatIdentity(person_id=member.id, channel=Channel.TELEGRAM, external_id="77", chat_id="77"))
+        await session.flush()
+        assert await enqueue_for_person(session, member, key="notice", kind="k", body=payload("x"),
+                                        now=utcnow(), tz=ZoneInfo("Asia/Ho_Chi_Minh"))
+        await session.commit()
+    await channel.run()
+    assert not any(r.text.endswith("x") for r in sink.replies)
+    async with sessions() as session:
+        assert (await session.scalar(select(OutboxMessage))).channel == Channel.TELEGRAM

@@ -109,3 +109,44 @@ async def test_find_people_and_terminal_identity(session):
     again = await terminal_identity(session, leader)
     assert first.id == again.id and first.external_id == first.chat_id == f"person-{leader.id}"
     assert await session.scalar(select(func.count()).select_from(ChatIdentity)) == 1
+
+
+async def test_demo_history_is_consistent(session):
+    """Visits match the last-visit dates; concerns in every state; a held meeting; reports done and late."""
+    from models.deadlines.calendar import overdue
+    from models.demo import HANOI
+    from models.enums import ConcernStatus, MeetingStatus
+    from models.tables import Concern, ConcernHousehold, Meeting, MeetingAttendance, ReportSubmission, Visit
+
+    demo = await build_demo(session, now=NOW)
+    last = dict((await session.execute(
+        select(Visit.household_id, func.max(Visit.visited_on)).group_by(Visit.household_id))).all())
+    homes = (await session.scalars(select(Household))).all()
+    assert {h.id: h.last_visited_on for h in homes if h.last_visited_on} == last
+    assert all(day < NOW.date() for day in last.values()) and len(last) > len(homes) // 3
+    visits = (await session.scalars(select(Visit))).all()
+    owners = {h.id: h.assigned_member_id for h in homes}
+    assert all(v.person_id == owners[v.household_id] for v in visits)
+
+    concerns = (await session.scalars(select(Concern).order_by(Concern.id))).all()
+    statuses = {c.status for c in concerns}
+    assert statuses == set(ConcernStatus)
+    answered = [c for c in concerns if c.status == ConcernStatus.ANSWERED]
+    assert {c.household_told_at is None for c in answered} == {True, False}  # one to pass on, one passed on
+    first_village = [c for c in concerns if c.village_id == concerns[0].village_id]
+    assert len(first_village) == 6 and {c.reporter_id for c in first_village} == {demo.member_id}
+    told = await session.scalar(select(func.count()).select_from(ConcernHousehold)
+                                .where(ConcernHousehold.told_at.is_not(None)))
+    assert told == 2  # the passed-on one and the closed one
+
+    held = (await session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.HELD))).all()
+    assert len(held) == 3 and all(m.minutes and m.starts_at < NOW for m in held)
+    assert await session.scalar(select(func.count()).select_from(MeetingAttendance)
+                                .where(MeetingAttendance.attended.is_(True))) > 0
+    planned = (await session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.PLANNED))).all()
+    assert planned and all(m.starts_at > NOW for m in planned)
+
+    commune = await session.get(OrgUnit, demo.commune_id)
+    assert await session.scalar(select(func.count()).select_from(ReportSubmission)) > 0
+    late = await overdue(session, commune, NOW.astimezone(HANOI).date(), HANOI)
+    assert [(p.deadline.kind, p.period) for p in late] == [("monthly_team", "2026-05")] * 2

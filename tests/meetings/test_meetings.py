@@ -178,7 +178,8 @@ async def test_move_and_cancel_the_next_occurrence(session, sessions):
     await chat.say("1")
     await chat.say("Nhà ông Trưởng thôn")
     assert chat.last[0].text == ("✅ Đã dời buổi họp sang ngày 28 tháng 11 năm 2026 lúc 19:30, tại Nhà ông Trưởng "
-                                 "thôn. Thành viên sẽ được nhắc theo lịch mới.")
+                                 "thôn. Thành viên sẽ được nhắc theo lịch mới.\n"
+                                 "📶 1 người nhận được tin; 1 người không nhận được (1 chưa tham gia bot, 0 đã chặn bot).")
     moved = (await all_meetings(sessions))[0]
     assert (moved.occurrence, moved.starts_at, moved.place) == (
         dt.date(2026, 11, 25), local(2026, 11, 28, 19, 30), "Nhà ông Trưởng thôn")
@@ -195,7 +196,8 @@ async def test_move_and_cancel_the_next_occurrence(session, sessions):
     assert chat.last[-1].text.startswith("Hủy buổi họp ngày 28 tháng 11 năm 2026")
     await chat.say("Trùng lịch họp của xã")
     assert chat.last[0].text == ("✅ Đã hủy buổi họp ngày 28 tháng 11 năm 2026 lúc 19:30, tại Nhà ông Trưởng thôn. "
-                                 "Thành viên sẽ được báo.")
+                                 "Thành viên sẽ được báo.\n"
+                                 "📶 1 người nhận được tin; 1 người không nhận được (1 chưa tham gia bot, 0 đã chặn bot).")
     cancelled = (await all_meetings(sessions))[0]
     assert (cancelled.status, cancelled.cancel_reason) == (MeetingStatus.CANCELLED, "Trùng lịch họp của xã")
     now = local(2026, 11, 26, 9)
