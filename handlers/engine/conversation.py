@@ -189,7 +189,7 @@ async def _top_level(ctx: Ctx, text: str) -> list[Reply]:
     action = await main.act(ctx, option.key)
     if isinstance(action, str):  # a flow to start
         return await _start_flow(ctx, action, {})
-    return [*action, await _menu_or_stranger(ctx, "")]
+    return await _screen(ctx, action)
 
 
 async def _start_flow(ctx: Ctx, name: str, data: dict) -> list[Reply]:
