@@ -42,7 +42,7 @@ SHORTER = ((DESCRIPTION, HISTORY, NOTE), (500, 3, 80), (300, 2, 60), (160, 1, 40
 FULL_PAGE = 1700  # characters of the full text per page, the heading and page turns aside
 FULL = "f"
 ACT_FLOW = "concern_act"
-LIST = "pl"  # back to the inbox; "pl:<category>:<village>:<status>:<page>" keeps its filters
+LIST = "pal"  # back to the inbox; "pal:<category>:<village>:<status>:<page>" keeps its filters
 
 
 @dataclass(frozen=True)

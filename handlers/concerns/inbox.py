@@ -32,7 +32,7 @@ async def start(ctx: Ctx) -> str:
 
 @action(LIST)
 async def back_to_list(ctx: Ctx, key: str) -> tuple[str, dict]:
-    """"pl:<category>:<village>:<status>:<page>" from a concern's screen: the list as it was left."""
+    """"pal:<category>:<village>:<status>:<page>" from a concern's screen: the list as it was left."""
     parts = key.split(":")[1:]
     values = [int(part) if part.isdigit() else None for part in parts] if len(parts) == 4 else [None] * 4
     data = {name: value for name, value in zip(("cat", "vil", "st"), values[:3]) if value is not None}

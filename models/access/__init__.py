@@ -18,7 +18,8 @@ the units under it. From there:
   village's chi bộ group; the chi bộ secretary the village's and its team's; the office the khối dân
   vận group and the villages' chi bộ groups (`BINDINGS`).
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
-  marks it submitted (nhóm leader, team leads, chi bộ secretary, the commune's leads; `REPORTS_FOR`).
+  marks it submitted, and may take the mark back (nhóm leader, team leads, chi bộ secretary, the
+  commune's leads; `REPORTS_FOR`); the commune's leads remind the units that owe one (`REMINDS_UNITS`).
 - **Menu**: everybody's entries, then the leaders' screens by the rights above (`menu_entries`).
 
 Handlers, jobs and the web console ask these functions; SQL conditions come from the same sets.
@@ -46,11 +47,13 @@ from models.access.digests import (
     receives_digest,
 )
 from models.access.duties import (
+    REMINDS_UNITS,
     REPORTS_FOR,
     SETS_MEETINGS,
     answers_for,
     answers_for_unit,
     may_mark_submitted,
+    may_remind_units,
     may_set_meetings,
     sets_meetings,
 )
@@ -82,11 +85,11 @@ from models.access.scope import (
 
 __all__ = [
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "AUTHORS_AT", "BINDINGS", "CHI_BO", "COMMUNE_AUDIENCE",
-    "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "NHOM_LEADS", "REPORTS_FOR",
-    "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess",
-    "Held", "answers_for", "answers_for_unit", "area_paths", "audience_roles", "author_scopes", "binding_reach",
-    "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers", "covers_area",
-    "covers_bound", "covers_village", "entitled", "leads", "may_bind", "may_broadcast", "may_mark_submitted",
-    "may_see_digest", "may_see_digests", "may_set_meetings", "menu_entries", "own_units", "receives_digest",
-    "role_in", "roles", "scope_params", "sees_household", "sets_meetings",
+    "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "NHOM_LEADS", "REMINDS_UNITS",
+    "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS",
+    "ConcernAccess", "Held", "answers_for", "answers_for_unit", "area_paths", "audience_roles", "author_scopes",
+    "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
+    "covers_area", "covers_bound", "covers_village", "entitled", "leads", "may_bind", "may_broadcast",
+    "may_mark_submitted", "may_remind_units", "may_see_digest", "may_see_digests", "may_set_meetings", "menu_entries",
+    "own_units", "receives_digest", "role_in", "roles", "scope_params", "sees_household", "sets_meetings",
 ]

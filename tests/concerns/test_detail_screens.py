@@ -75,7 +75,7 @@ async def test_answered_concerns_leave_the_open_list_and_the_screen_leads_back(s
     await leader.say("Đang mở")
     await leader.say("1")
     assert leader.last[-1].text.startswith("📄 Ý kiến PA-2026-00001\n")
-    assert option_keys(leader)[-1] == "pl::::0"
+    assert option_keys(leader)[-1] == "pal::::0"
     await leader.say(leader.option_number("Danh sách ý kiến"))
     assert leader.last[-1].text.splitlines()[0] == \
         "📂 Ý kiến đang mở (khẩn trước, gần hạn trước)"

@@ -251,7 +251,7 @@ async def test_pa_shows_only_to_those_entitled_and_refuses_alike(session, sessio
     assert leader.last[-1].text == detail("PA-2026-00001", household="Nguyễn Văn Hùng", history=[CREATED])
     assert [o.label for o in leader.last[-1].options] == [
         "🙋 Nhận xử lý", "⬆ Chuyển lên", "📝 Ghi chú", "💬 Trả lời", "✅ Đóng", "◀ Danh sách ý kiến"]
-    assert option_keys(leader) == [*(f"pa:{concern.id}:{k}" for k in "tenac"), "pl"]
+    assert option_keys(leader) == [*(f"pa:{concern.id}:{k}" for k in "tenac"), "pal"]
     assert all(len(k.encode()) <= 64 for k in option_keys(leader))
     await leader.say("/pa pa 2026 1")  # spelled loosely
     assert leader.last[-1].text.startswith("📄 Ý kiến PA-2026-00001\n")
@@ -372,7 +372,7 @@ async def test_the_whole_lifecycle_with_rights_history_and_notifications(session
     await deputy.say("Cần chi bộ chỉ đạo")
     assert deputy.last[0].text == "⬆ Đã chuyển ý kiến PA-2026-00001 lên Chi bộ."
     assert deputy.last[-1].text.startswith("📄 Ý kiến PA-2026-00001\n")  # still sees it,
-    assert option_keys(deputy) == ["pl"]  # no action left, only the way back to the list
+    assert option_keys(deputy) == ["pal"]  # no action left, only the way back to the list
     concern = await load(sessions, concern.id)
     assert (concern.status, concern.level, concern.escalated_at, concern.assignee_id) == (
         ConcernStatus.FORWARDED, ConcernLevel.CHI_BO, deputy.now, None)
