@@ -1,14 +1,16 @@
 """📂 Ý kiến đang mở: the concerns a leader's units cover, urgent and nearest due first.
 
-One compact line each; filters by category, village and status, and pages, as buttons; choosing a
-concern (or typing its reference) opens its detail with the actions allowed.
+One compact line each; answered concerns have left it (the status filter shows them). Filters by
+category, village and status, and pages, as buttons; choosing a concern (or typing its reference)
+opens its detail with the actions allowed and "◀ Danh sách ý kiến" back to the list as it was.
 """
 
 from __future__ import annotations
 
 from core.i18n import _
-from handlers.concerns.detail import open_by_id
+from handlers.concerns.detail import LIST, open_by_id
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
+from handlers.engine.outside_flows import action
 from handlers.engine.types import Option, Reply
 from models import access
 from models.concerns.texts import due_phrase, normalise_reference, urgent_mark
@@ -24,8 +26,22 @@ CATEGORIES, STATUSES = list(ConcernCategory), list(ConcernStatus)
 async def start(ctx: Ctx) -> str:
     if not access.leads(await ctx.roles()):
         raise Invalid(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))
-    ctx.put(page=0)
+    ctx.put(page=ctx.data.get("page", 0))
     return "list"
+
+
+@action(LIST)
+async def back_to_list(ctx: Ctx, key: str) -> tuple[str, dict]:
+    """"pal:<category>:<village>:<status>:<page>" from a concern's screen: the list as it was left."""
+    parts = key.split(":")[1:]
+    values = [int(part) if part.isdigit() else None for part in parts] if len(parts) == 4 else [None] * 4
+    data = {name: value for name, value in zip(("cat", "vil", "st"), values[:3]) if value is not None}
+    return "concern_inbox", {**data, "page": values[3] or 0}
+
+
+def _back_key(ctx: Ctx) -> str:
+    values = [ctx.data.get("cat"), ctx.data.get("vil"), ctx.data.get("st"), ctx.data.get("page", 0)]
+    return ":".join([LIST, *("" if value is None else str(value) for value in values)])
 
 
 def _filters(ctx: Ctx) -> dict:
@@ -104,7 +120,7 @@ async def accept_list(ctx: Ctx, answer: Answer) -> str | None:
 async def ask_filter(ctx: Ctx) -> Prompt:
     which = ctx.data["filter"]
     if which == "s":
-        options = [Option("fs:open", _("Đang mở (chưa đóng)"))]
+        options = [Option("fs:open", _("Đang mở (chưa trả lời)"))]
         options += [Option(f"fs:{i}", str(STATUS_LABELS[s])) for i, s in enumerate(STATUSES)]
         return Prompt(_("Xem ý kiến ở trạng thái nào?"), tuple(options))
     categories, villages = await inbox_facets(ctx.session, ctx.person.id, status=_filters(ctx)["status"])
@@ -130,7 +146,7 @@ async def accept_filter(ctx: Ctx, answer: Answer) -> str:
 
 
 async def finish(ctx: Ctx) -> list[Reply]:
-    return await open_by_id(ctx, ctx.data["open"])
+    return await open_by_id(ctx, ctx.data["open"], back=_back_key(ctx))
 
 
 FLOW = Flow(

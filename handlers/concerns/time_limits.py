@@ -37,6 +37,18 @@ def rule_lines(rules: dict[time_limits.Key, Limits]) -> list[str]:
     return [f"• {rule_label(c, u)}: {limits_text(rules[(c, u)])}" for c in CATEGORY_LABELS for u in URGENCY_LABELS]
 
 
+def short_limits(limits: Limits) -> str:
+    """"30 (+3)", starred when it is the default: one category's urgencies share a line."""
+    text = _("{days} (+{escalate})").format(days=limits.due_days, escalate=limits.escalate_after_days)
+    return text if limits.custom else text + "*"
+
+
+def compact_lines(rules: dict[time_limits.Key, Limits]) -> list[str]:
+    """One line a category, so that the list and its twenty choices stay one Zalo message."""
+    return ["• {category}: {rules}".format(category=CATEGORY_LABELS[c], rules=" · ".join(
+        f"{URGENCY_LABELS[u]} {short_limits(rules[(c, u)])}" for u in URGENCY_LABELS)) for c in CATEGORY_LABELS]
+
+
 async def _commune(ctx: Ctx) -> OrgUnit | None:
     return access.commune_office(await ctx.roles())
 
@@ -52,8 +64,8 @@ async def start(ctx: Ctx) -> str:
 async def ask_pick(ctx: Ctx) -> Prompt:
     rules = await time_limits.rules_for(ctx.session, ctx.data["commune_id"])
     lines = [_("⏱ Thời hạn xử lý ý kiến — {commune}").format(commune=ctx.data["commune_name"]),
-             _("Số ngày để trả lời ý kiến kể từ khi ghi nhận; quá hạn bao nhiêu ngày thì tự động chuyển lên cấp "
-               "trên (tổ → chi bộ → xã)."), "", *rule_lines(rules), "",
+             _("Số ngày để trả lời ý kiến kể từ khi ghi nhận (+ quá hạn bao nhiêu ngày thì tự động chuyển lên "
+               "cấp trên: tổ → chi bộ → xã); * là mặc định."), "", *compact_lines(rules), "",
              _("Chọn mục cần sửa (/huy để thôi):")]
     options = tuple(Option(f"cr:{c.value}:{u.value}", rule_label(c, u))
                     for c in CATEGORY_LABELS for u in URGENCY_LABELS)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import _, current_locale, use_locale
 from core.text import fold_words
-from handlers.engine import outside_flows
+from handlers.engine import outside_flows, paging
 from handlers.engine.checks import undeclared
 from handlers.engine.commands import parse_command
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay
@@ -156,7 +156,8 @@ async def _menu_or_stranger(ctx: Ctx, notice: str) -> Reply:
 
 async def _screen(ctx: Ctx, replies: list[Reply]) -> list[Reply]:
     """A command's or a button's own screen: its choices become the chat's (so "2" picks one),
-    or the menu follows when it has none."""
+    or the menu follows when it has none; a screen too long for one message pages."""
+    replies = paging.paged(ctx, replies)
     if replies and replies[-1].options:
         remember(ctx, replies[-1].options)
         return replies
@@ -321,6 +322,7 @@ async def _finish(ctx: Ctx, flow: Flow) -> list[Reply]:
     with use_locale(locale):
         if chained[0]:
             return [*replies, *await _start_flow(ctx, chained[0], chained[1])]
+        replies = paging.paged(ctx, replies)
         if replies and replies[-1].options:
             remember(ctx, replies[-1].options)
         elif ctx.person is not None:

@@ -12,7 +12,7 @@ from handlers.engine.steps import LabelChoice, choice_step
 from handlers.engine.types import Option, Reply
 from handlers.meetings.input import parse_month_day
 from handlers.meetings.texts import WEEKDAY_LABELS, at_place, describe_meeting, describe_rule
-from models.meetings import occurrences
+from models.meetings import notices, occurrences
 
 WEEKDAYS = LabelChoice("wd:", dict(enumerate(WEEKDAY_LABELS)), __("Hãy chọn một thứ từ 1 đến 7."), columns=2)
 
@@ -56,9 +56,13 @@ async def finish(ctx: Ctx) -> list[Reply]:
     rule = {"day": data["day"]} if data["pattern"] == "day" else {
         "weekday": data["weekday"], "nth": 1 if data["pattern"] == "first" else -1}
     hour, minute = (int(part) for part in data["time"].split(":"))
+    first = await occurrences.schedule_of(ctx.session, data["team_id"]) is None
     schedule = await occurrences.set_schedule(
         ctx.session, data["team_id"], rule=rule, hour=hour, minute=minute, place=data.get("place"),
         actor_id=ctx.person.id, now=ctx.now, tz=ctx.tz)
+    if first:
+        await notices.tell_first_schedule(ctx.session, schedule, actor_id=ctx.person.id, now=ctx.now, tz=ctx.tz,
+                                          default_locale=ctx.default_locale)
     text = _("✅ Đã đặt lịch họp giao ban: {rule}, lúc {time}{place}.").format(
         rule=describe_rule(schedule.rule), time=data["time"], place=at_place(schedule.place))
     upcoming = await occurrences.next_meeting(ctx.session, data["team_id"], ctx.now)

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from core.i18n import LazyString, _, __, format_date
+from core.i18n import _, format_date
 from handlers.engine.flow import Ctx
-from models.meetings.calendar import LAST_DAY
+from models.meetings.texts import WEEKDAY_LABELS, at_place, describe_rule
 from models.tables import Meeting
 
-WEEKDAY_LABELS: tuple[LazyString, ...] = (
-    __("Thứ Hai"), __("Thứ Ba"), __("Thứ Tư"), __("Thứ Năm"), __("Thứ Sáu"), __("Thứ Bảy"), __("Chủ nhật"))
-
-
-def describe_rule(rule: dict) -> str:
-    if "day" in rule:
-        if rule["day"] >= LAST_DAY:
-            return _("ngày cuối tháng")
-        return _("ngày {day} hằng tháng").format(day=rule["day"])
-    weekday = WEEKDAY_LABELS[rule["weekday"]]
-    if rule["nth"] == -1:
-        return _("{weekday} cuối cùng của tháng").format(weekday=weekday)
-    return _("{weekday} đầu tiên của tháng").format(weekday=weekday)
-
-
-def at_place(place: str | None) -> str:
-    return _(", tại {place}").format(place=place) if place else ""
+__all__ = ["WEEKDAY_LABELS", "at_place", "describe_meeting", "describe_rule"]
 
 
 def describe_meeting(meeting: Meeting, ctx: Ctx) -> str:

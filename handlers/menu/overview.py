@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.i18n import _, format_date, format_short_date
+from core.i18n import _, __, format_date, format_short_date
 from handlers.engine.flow import Ctx
-from handlers.engine.types import Reply
+from handlers.engine.types import Option, Reply
 from handlers.households.picker import WAITING_MARK
 from models import overview
+from models.enums import AttendanceAnswer
 from models.households import finding
 from models.labels import CATEGORY_LABELS, PURPOSE_LABELS, STATUS_LABELS
+from models.meetings import occurrences
+from models.meetings.texts import answer_options
 
 LIST_LIMIT = 30
+ANSWERED = {AttendanceAnswer.ATTEND: __("Bạn đã trả lời: ✅ tham dự."),
+            AttendanceAnswer.ABSENT: __("Bạn đã trả lời: 🚫 vắng.")}
 
 
 async def my_households(ctx: Ctx) -> list[Reply]:
@@ -45,17 +50,28 @@ async def my_reports(ctx: Ctx) -> list[Reply]:
 
 
 async def meetings(ctx: Ctx) -> list[Reply]:
+    """The schedule; the next meeting of each of the person's teams can be answered right here."""
     held = await ctx.roles()
     upcoming = await overview.upcoming_meetings(ctx.session, held, ctx.now, 5)
     if not upcoming:
         return [Reply(_("📅 Chưa có lịch họp giao ban sắp tới."))]
-    lines = [_("📅 Lịch họp sắp tới:")]
+    lines, options, teams = [_("📅 Lịch họp sắp tới:")], [], set()
+    answered = await occurrences.answers_of(ctx.session, ctx.person.id, [m.id for m, _team in upcoming])
     for meeting, team in upcoming:
         local = meeting.starts_at.astimezone(ctx.tz)
         lines.append(_("• {date} lúc {time} — {team}{place}").format(
             date=format_date(local.date()), time=local.strftime("%H:%M"), team=team,
             place=f", {meeting.place}" if meeting.place else ""))
-    return [Reply("\n".join(lines))]
+        if meeting.team_id in teams or not await occurrences.is_member(ctx.session, meeting.team_id, ctx.person.id):
+            continue
+        teams.add(meeting.team_id)
+        mine = answered.get(meeting.id)
+        lines.append("  " + (str(ANSWERED[mine]) if mine in ANSWERED else _("Bạn chưa trả lời có tham dự không.")))
+        day = format_short_date(local.date())
+        options += [Option(key, f"{label} {day}") for key, label in answer_options(meeting.id)]
+    if not options:
+        return [Reply("\n".join(lines))]
+    return [Reply("\n".join(lines), (*options, Option("m:main", _("🏠 Trang chính"))), columns=2)]
 
 
 async def unreachable(ctx: Ctx) -> list[Reply]:

@@ -22,7 +22,8 @@ the units under it. From there:
 - **Households nobody visited** (60 days), by name: a nhóm leader's nhóm, a team's leads' team
   (`STALE_LIST_AT`); the digest's spreadsheet lists them where its text names households.
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
-  marks it submitted (nhóm leader, team leads, chi bộ secretary, the commune's leads; `REPORTS_FOR`).
+  marks it submitted, and may take the mark back (nhóm leader, team leads, chi bộ secretary, the
+  commune's leads; `REPORTS_FOR`); the commune's leads remind the units that owe one (`REMINDS_UNITS`).
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
   by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
   phone's screen folds one level down (`menu_screens`).
@@ -53,6 +54,7 @@ from models.access.digests import (
 )
 from models.access.duties import (
     ASSIGNS_HOUSEHOLDS,
+    REMINDS_UNITS,
     REPORTS_FOR,
     TAKES_HOUSEHOLDS,
     SETS_MEETINGS,
@@ -61,6 +63,7 @@ from models.access.duties import (
     assigns_households,
     may_assign_households,
     may_mark_submitted,
+    may_remind_units,
     may_set_meetings,
     sets_meetings,
     takes_households,
@@ -105,12 +108,12 @@ from models.access.scope import (
 __all__ = [
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO",
     "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
-    "NHOM_LEADS", "NHOM_ROLES", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
+    "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
     "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
     "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
     "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
     "covers_area", "covers_bound", "covers_village", "entitled", "fold_entries", "leads", "listed_scope",
-    "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_see_digest", "may_see_digests",
-    "may_set_meetings", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest", "role_in",
-    "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "takes_households",
+    "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_remind_units", "may_see_digest",
+    "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest",
+    "role_in", "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "takes_households",
 ]

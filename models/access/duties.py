@@ -1,4 +1,5 @@
-"""Who runs a team's meetings, gives its households to volunteers, and answers for a unit's report."""
+"""Who runs a team's meetings, gives its households to volunteers, answers for (and marks submitted)
+a unit's report, and reminds the units."""
 
 from collections.abc import Sequence
 
@@ -22,6 +23,8 @@ REPORTS_FOR: dict[UnitKind, frozenset[Role]] = {
     UnitKind.VILLAGE: CHI_BO,
     UnitKind.COMMUNE: COMMUNE_LEADS,
 }
+# The commune's leads remind the units that have not submitted a report, from "🗓 Hạn báo cáo".
+REMINDS_UNITS = COMMUNE_LEADS
 
 
 def may_set_meetings(held: Sequence[Held], team: OrgUnit) -> bool:
@@ -53,6 +56,11 @@ def answers_for(role: Role, unit: OrgUnit) -> bool:
 
 def may_mark_submitted(held: Sequence[Held], unit: OrgUnit) -> bool:
     return any(h.unit.id == unit.id and answers_for(h.role, unit) for h in held)
+
+
+def may_remind_units(held: Sequence[Held], commune: OrgUnit) -> bool:
+    """Whether the person may remind the commune's units that owe a report."""
+    return any(h.unit.id == commune.id and h.unit.kind == UnitKind.COMMUNE and h.role in REMINDS_UNITS for h in held)
 
 
 def answers_for_unit(role: ColumnElement[Role], unit_id: ColumnElement[int], unit: OrgUnit) -> ColumnElement[bool]:

@@ -44,12 +44,17 @@ def shows_household(purpose: GroupPurpose, category: ConcernCategory) -> bool:
     return purpose == GroupPurpose.CHI_BO and category != ConcernCategory.COMPLAINT
 
 
-def snippet(description: str, *, hidden_name: str | None = None, limit: int = SNIPPET) -> str:
-    """The description on one line, phones masked, `hidden_name` removed, cut at a word."""
-    text = _SPACES.sub(" ", description).strip()
+def masked(text: str, *, hidden_name: str | None = None) -> str:
+    """The text as typed, line breaks kept, with phones masked and `hidden_name` removed."""
     text = mask_phones_in(text)
     if hidden_name and hidden_name.strip():
         text = re.sub(re.escape(hidden_name.strip()), "***", text, flags=re.IGNORECASE)
+    return text
+
+
+def snippet(description: str, *, hidden_name: str | None = None, limit: int = SNIPPET) -> str:
+    """The description on one line, phones masked, `hidden_name` removed, cut at a word."""
+    text = masked(_SPACES.sub(" ", description).strip(), hidden_name=hidden_name)
     if len(text) <= limit:
         return text
     cut = text[:limit - 1]

@@ -13,8 +13,9 @@ from models.enums import ConcernLevel, Role
 from models.tables import Concern, ConcernEvent, ConcernHousehold, Household, Membership, OrgUnit, Person
 
 
-async def history(session: AsyncSession, concern_id: int, limit: int) -> list[tuple[ConcernEvent, str | None]]:
-    """The last `limit` events, oldest first, with the actor's name (None: the system)."""
+async def history(session: AsyncSession, concern_id: int,
+                  limit: int | None) -> list[tuple[ConcernEvent, str | None]]:
+    """The last `limit` events (None: all), oldest first, with the actor's name (None: the system)."""
     rows = (await session.execute(
         select(ConcernEvent, Person.full_name).outerjoin(Person, Person.id == ConcernEvent.actor_id)
         .where(ConcernEvent.concern_id == concern_id)

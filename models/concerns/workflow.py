@@ -150,7 +150,8 @@ def _inbox_base(held: Sequence[models_access.Held], person_id: int, *, category:
     village = OrgUnit
     query = (select(Concern, village.name).join(village, village.id == Concern.village_id)
              .where(or_(models_access.covers_area(models_access.concern_leads(held), village.path), Concern.assignee_id == person_id)))
-    query = query.where(Concern.status == status) if status else query.where(Concern.status != ConcernStatus.CLOSED)
+    # Answered concerns have left the open list: they wait only for the household to hear the answer.
+    query = query.where(Concern.status == status) if status else query.where(Concern.status.in_(ACTIVE))
     if category is not None:
         query = query.where(Concern.category == category)
     if village_id is not None:
@@ -161,7 +162,7 @@ def _inbox_base(held: Sequence[models_access.Held], person_id: int, *, category:
 async def inbox(session: AsyncSession, person_id: int, *, category: ConcernCategory | None = None,
                 village_id: int | None = None, status: ConcernStatus | None = None, limit: int = 8,
                 offset: int = 0) -> InboxPage:
-    """Open concerns (or those of `status`) the person's roles cover or that are assigned to them:
+    """Open concerns, not yet answered (or those of `status`), the person's roles cover or that are assigned to them:
     urgent first, then nearest due."""
     held = await models_access.roles(session, person_id)
     # Counted per row shown (an index lookup each), not grouped over every concern's households.

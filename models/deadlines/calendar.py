@@ -232,6 +232,23 @@ async def mark_submitted(session: AsyncSession, deadline: ReportDeadline, unit: 
     return row, True
 
 
+async def unmark_submitted(session: AsyncSession, deadline: ReportDeadline, unit: OrgUnit, period: str, *,
+                           person_id: int | None) -> bool:
+    """Takes back a report marked submitted by mistake; False when it was not marked. The nudges
+    withdrawn when it was marked stay withdrawn; the next ones, and the overdue list, count it again."""
+    existing = await submission(session, deadline.id, unit.id, period)
+    if existing is None:
+        return False
+    audit.record(session, "unmark_report_submitted", "report_submission", existing.id, actor_id=person_id,
+                 actor_label=f"person:{person_id}" if person_id else "system",
+                 details={"deadline_id": deadline.id, "kind": deadline.kind, "unit_id": unit.id, "period": period,
+                          "submitted_at": existing.submitted_at.isoformat(),
+                          "submitted_by_id": existing.submitted_by_id})
+    await session.delete(existing)
+    await session.flush()
+    return True
+
+
 async def units_owing(session: AsyncSession, deadline: ReportDeadline, commune: OrgUnit) -> Sequence[OrgUnit]:
     """Every unit in the commune that owes this report (each team, each village, or the commune)."""
     return (await session.scalars(select(OrgUnit).where(OrgUnit.kind == deadline.level,

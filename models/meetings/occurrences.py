@@ -138,6 +138,15 @@ async def record_answer(session: AsyncSession, meeting: Meeting, person_id: int,
     return row
 
 
+async def answers_of(session: AsyncSession, person_id: int, meeting_ids: Sequence[int]
+                     ) -> dict[int, AttendanceAnswer]:
+    """The person's latest answer to each of these meetings that they answered."""
+    rows = (await session.execute(select(MeetingAttendance.meeting_id, MeetingAttendance.answer).where(
+        MeetingAttendance.person_id == person_id, MeetingAttendance.meeting_id.in_(meeting_ids),
+        MeetingAttendance.answer.is_not(None)))).all()
+    return {meeting_id: answer for meeting_id, answer in rows}
+
+
 async def record_attendance(session: AsyncSession, meeting: Meeting, *, present: set[int],
                             member_ids: Sequence[int], actor_id: int | None) -> None:
     """Who came, as the leader ticked them after the meeting; everyone else listed was absent."""

@@ -250,8 +250,8 @@ async def test_pa_shows_only_to_those_entitled_and_refuses_alike(session, sessio
     await leader.say("/pa PA-2026-00001")
     assert leader.last[-1].text == detail("PA-2026-00001", household="Nguyễn Văn Hùng", history=[CREATED])
     assert [o.label for o in leader.last[-1].options] == [
-        "🙋 Nhận xử lý", "⬆ Chuyển lên", "📝 Ghi chú", "💬 Trả lời", "✅ Đóng"]
-    assert option_keys(leader) == [f"pa:{concern.id}:{k}" for k in "tenac"]
+        "🙋 Nhận xử lý", "⬆ Chuyển lên", "📝 Ghi chú", "💬 Trả lời", "✅ Đóng", "◀ Danh sách ý kiến"]
+    assert option_keys(leader) == [*(f"pa:{concern.id}:{k}" for k in "tenac"), "pal"]
     assert all(len(k.encode()) <= 64 for k in option_keys(leader))
     await leader.say("/pa pa 2026 1")  # spelled loosely
     assert leader.last[-1].text.startswith("📄 Ý kiến PA-2026-00001\n")
@@ -371,7 +371,8 @@ async def test_the_whole_lifecycle_with_rights_history_and_notifications(session
                              "1. ⬆ Chuyển lên Chi bộ")
     await deputy.say("Cần chi bộ chỉ đạo")
     assert deputy.last[0].text == "⬆ Đã chuyển ý kiến PA-2026-00001 lên Chi bộ."
-    assert deputy.last[-1].text == MENU  # still sees it, no buttons left
+    assert deputy.last[-1].text.startswith("📄 Ý kiến PA-2026-00001\n")  # still sees it,
+    assert option_keys(deputy) == ["pal"]  # no action left, only the way back to the list
     concern = await load(sessions, concern.id)
     assert (concern.status, concern.level, concern.escalated_at, concern.assignee_id) == (
         ConcernStatus.FORWARDED, ConcernLevel.CHI_BO, deputy.now, None)
@@ -401,7 +402,8 @@ async def test_the_whole_lifecycle_with_rights_history_and_notifications(session
 
     # At the top there is nowhere further to go.
     await khoi.say("/pa PA-2026-00001")
-    assert [o.label for o in khoi.last[-1].options] == ["🙋 Nhận xử lý", "📝 Ghi chú", "💬 Trả lời", "✅ Đóng"]
+    assert [o.label for o in khoi.last[-1].options] == ["🙋 Nhận xử lý", "📝 Ghi chú", "💬 Trả lời", "✅ Đóng",
+                                                        "📄 Xem toàn văn", "◀ Danh sách ý kiến"]  # older history
     await press(khoi, concern, "e")
     assert notice(khoi) == "Ý kiến đã ở cấp xã, không chuyển lên được nữa."
     async with sessions() as s:
@@ -445,7 +447,7 @@ async def test_the_whole_lifecycle_with_rights_history_and_notifications(session
     await khoi.say("Đã giải quyết")
     await khoi.say("Bỏ qua")
     assert khoi.last[0].text == "✅ Đã đóng ý kiến PA-2026-00001: Đã giải quyết."
-    assert [o.label for o in khoi.last[-1].options] == ["↩ Mở lại"]
+    assert [o.label for o in khoi.last[-1].options] == ["↩ Mở lại", "📄 Xem toàn văn", "◀ Danh sách ý kiến"]
     for key, words in (("a", "đã đóng; hãy mở lại"), ("n", "đã đóng; hãy mở lại"), ("c", "đã đóng; hãy mở lại")):
         await press(khoi, concern, key)
         assert words in notice(khoi)

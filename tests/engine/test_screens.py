@@ -114,8 +114,12 @@ async def test_meetings(session, sessions):
     ])
     await session.commit()
     expected = ("📅 Lịch họp sắp tới:\n"
-                "• ngày 28 tháng 11 năm 2026 lúc 19:30 — Tổ Dân vận cộng đồng thôn Đồng Tâm, Nhà văn hóa thôn")
-    assert await open_screen(chat, "Lịch họp") == expected
+                "• ngày 28 tháng 11 năm 2026 lúc 19:30 — Tổ Dân vận cộng đồng thôn Đồng Tâm, Nhà văn hóa thôn\n"
+                "  Bạn chưa trả lời có tham dự không.")
+    await chat.say("/menu")
+    await chat.say(chat.option_number("Lịch họp"))  # its own choices: the answer (tests/meetings/test_members_answer.py)
+    assert chat.last[-1].text == expected and labels(chat) == ["✅ Tham dự 28/11/2026", "🚫 Vắng 28/11/2026",
+                                                                "🏠 Trang chính"]
     leader = Chat(sessions, "leader")  # a team leader gets the meeting menu (tests/meetings/test_meetings.py)
     await leader.say("/menu")
     await leader.say(leader.option_number("Lịch họp"))

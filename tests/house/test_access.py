@@ -80,6 +80,8 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     "give households to members": {"T1": TEAM_LEADS},
     "mark report submitted": {"N1": {R.GROUP_LEADER}, "T1": TEAM_LEADS, "V1": {R.CHI_BO_SECRETARY},
                               "C1": COMMUNE_LEADS},
+    # "📣 Nhắc … đơn vị chưa nộp" on 🗓 Hạn báo cáo: the commune's two leads, for their own commune
+    "remind units of a report": {"C1": COMMUNE_LEADS},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
@@ -223,6 +225,12 @@ async def _report(place: Place, person: Person, held: list[access.Held], unit: O
     return await calendar.is_responsible(place.session, person.id, unit)
 
 
+@_kinds(UnitKind.COMMUNE)
+async def _remind(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As the "rn:" button asks (handlers/deadlines/reports_due.py): the roles read afresh, the deadline's commune.
+    return access.may_remind_units(await access.roles(place.session, person.id), unit)
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -235,6 +243,7 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "set meetings": (_meetings, _only(access.may_set_meetings, UnitKind.TEAM)),
     "give households to members": (_give_households, _only(access.may_assign_households, UnitKind.TEAM)),
     "mark report submitted": (_report, access.may_mark_submitted),
+    "remind units of a report": (_remind, _only(access.may_remind_units, UnitKind.COMMUNE)),
 }
 
 
