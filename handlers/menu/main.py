@@ -67,6 +67,7 @@ def help_text() -> str:
         _("Gần Dân giúp ghi thăm hộ và ý kiến của Nhân dân."),
         _("• Chọn mục bằng nút, hoặc gõ số thứ tự (ví dụ 1), hoặc gõ chữ của mục."),
         _("• /quaylai: quay lại bước trước · /huy: hủy việc đang làm · /menu: trang chính."),
+        _("• /tieptuc: hỏi lại câu đang dở, sau khi rời đi hoặc mở một màn hình khác."),
     ))
 
 

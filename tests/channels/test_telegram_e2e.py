@@ -366,10 +366,10 @@ async def test_the_command_menu_is_set_in_both_languages(fake, sessions):
     calls = fake.sent("setMyCommands")
     assert [c.params.get("language_code") for c in calls] == [None, "vi", "en"]
     assert all(c.params["scope"] == {"type": "default"} for c in calls)
-    assert [cmd["command"] for cmd in calls[1].params["commands"]] == ["menu", "huy", "quaylai", "help", "tonghop",
-                                                                  "pa", "ganket"]
-    assert [cmd["command"] for cmd in calls[2].params["commands"]] == ["menu", "cancel", "back", "help", "digest",
-                                                                  "pa", "ganket"]
+    assert [cmd["command"] for cmd in calls[1].params["commands"]] == ["menu", "huy", "quaylai", "tieptuc", "help",
+                                                                  "tonghop", "pa", "ganket"]
+    assert [cmd["command"] for cmd in calls[2].params["commands"]] == ["menu", "cancel", "back", "continue", "help",
+                                                                  "digest", "pa", "ganket"]
     assert calls[0].params["commands"] == calls[1].params["commands"]
     assert calls[1].params["commands"][0]["description"] == "Trang chính"
 

@@ -195,6 +195,7 @@ async def test_menu_and_help_work_mid_flow(session, sessions, flow, step):
     await chat.say("/help")
     assert chat.last[-1].text.startswith("Gần Dân giúp ghi thăm hộ và ý kiến của Nhân dân.\n")
     assert "/quaylai: quay lại bước trước · /huy: hủy việc đang làm · /menu: trang chính." in chat.last[-1].text
+    assert "/tieptuc: hỏi lại câu đang dở" in chat.last[-1].text
     assert chat.last[-1].text.endswith(f"\n\n{PROMPTS[flow, step]}")  # help keeps the step
     assert (await state(sessions)).step == step
     await chat.say("/quaylai")  # …so going back still works after it
