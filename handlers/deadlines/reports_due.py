@@ -99,7 +99,8 @@ async def start(ctx: Ctx) -> str | None:
     for unit in await calendar.responsible_units(ctx.session, ctx.person.id):
         if any(d.level == unit.kind for d in rows):
             lines += ["", *await _unit_lines(ctx, unit, rows, late, marks)]
-    marks = reminds + marks
+    # Taking a mark back is never the first choice (and asks again on a bare number, `ask_mark`).
+    marks = reminds + sorted(marks, key=lambda mark: mark[0].startswith("ru:"))
     ctx.put(screen="\n".join(lines), marks=marks)
     return "mark" if marks else None
 
@@ -109,7 +110,7 @@ async def ask_mark(ctx: Ctx) -> Prompt:
     if all(key.startswith("rn:") for key, _label in ctx.data["marks"]):
         prompt = _("Chọn báo cáo để nhắc các đơn vị chưa nộp (/huy để thôi):")
     text = ctx.data["screen"] + "\n\n" + prompt
-    return Prompt(text, tuple(Option(key, label) for key, label in ctx.data["marks"]))
+    return Prompt(text, tuple(Option(key, label, confirm=key.startswith("ru:")) for key, label in ctx.data["marks"]))
 
 
 async def accept_mark(ctx: Ctx, answer: Answer) -> None:
@@ -139,15 +140,23 @@ async def _report(ctx: Ctx, key: str) -> tuple[ReportDeadline, OrgUnit, str] | N
     return deadline, unit, parts[3]
 
 
+async def _answered_for(ctx: Ctx, key: str) -> tuple[ReportDeadline, OrgUnit, str] | Reply:
+    """The report a "rp:"/"ru:" key names, if this person answers for it; else the reply saying why not."""
+    found = await _report(ctx, key)
+    if found is None:
+        return Reply(_("Nút này đã cũ."))
+    if not await calendar.is_responsible(ctx.session, ctx.person.id, found[1]):
+        return Reply(_("Chỉ người phụ trách báo cáo của {unit} mới ghi nhận được.").format(unit=found[1].name))
+    return found
+
+
 @action("rp")
 async def mark(ctx: Ctx, key: str) -> list[Reply]:
     """A report marked submitted, by one of the people who answer for that unit's report."""
-    found = await _report(ctx, key)
-    if found is None:
-        return [Reply(_("Nút này đã cũ."))]
+    found = await _answered_for(ctx, key)
+    if isinstance(found, Reply):
+        return [found]
     deadline, unit, period = found
-    if not await calendar.is_responsible(ctx.session, ctx.person.id, unit):
-        return [Reply(_("Chỉ người phụ trách báo cáo của {unit} mới ghi nhận được.").format(unit=unit.name))]
     title = report_title(deadline.kind, period)
     row, added = await calendar.mark_submitted(ctx.session, deadline, unit, period, person_id=ctx.person.id,
                                                 now=ctx.now)
@@ -155,20 +164,19 @@ async def mark(ctx: Ctx, key: str) -> list[Reply]:
         day = row.submitted_at.astimezone(ctx.tz).date()
         return [Reply(_("{report} của {unit} đã được ghi nhận là đã nộp ({date}).").format(
             report=title, unit=unit.name, date=format_date(day)))]
-    undo = Option(f"ru:{deadline.id}:{unit.id}:{period}", _("↩ Bỏ ghi nhận đã nộp"))
+    # The undo comes second and asks again on a bare number: a habitual "1" never takes the mark back.
+    undo = Option(f"ru:{deadline.id}:{unit.id}:{period}", _("↩ Bỏ ghi nhận đã nộp"), confirm=True)
     return [Reply(_("✅ Đã ghi nhận: {report} của {unit} đã nộp. Bot sẽ thôi nhắc báo cáo này.").format(
-        report=title, unit=unit.name), (undo, Option("m:main", _("🏠 Trang chính"))), columns=2)]
+        report=title, unit=unit.name), (Option("m:main", _("🏠 Trang chính")), undo), columns=2)]
 
 
 @action("ru")
 async def unmark(ctx: Ctx, key: str) -> list[Reply]:
     """A report marked submitted by mistake, taken back by one of the people who may mark it."""
-    found = await _report(ctx, key)
-    if found is None:
-        return [Reply(_("Nút này đã cũ."))]
+    found = await _answered_for(ctx, key)
+    if isinstance(found, Reply):
+        return [found]
     deadline, unit, period = found
-    if not await calendar.is_responsible(ctx.session, ctx.person.id, unit):
-        return [Reply(_("Chỉ người phụ trách báo cáo của {unit} mới ghi nhận được.").format(unit=unit.name))]
     title = report_title(deadline.kind, period)
     if not await calendar.unmark_submitted(ctx.session, deadline, unit, period, person_id=ctx.person.id):
         return [Reply(_("{report} của {unit} chưa được ghi nhận là đã nộp.").format(report=title, unit=unit.name))]

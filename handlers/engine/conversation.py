@@ -215,6 +215,8 @@ async def _top_level(ctx: Ctx, text: str) -> list[Reply]:
         # Not an answer to the screen shown (which may be a confirmation or a report's buttons):
         # read against the main menu, which every such screen leads back to.
         option = match_option(list((await main.main_menu(ctx)).options), text)
+    if option is None and ctx.incoming.choice is None and ctx.person is not None and not is_number(text):
+        option = match_option(await main.every_entry(ctx), text)  # an entry folded one level down, by its words
     if option is None:
         option = main.global_option(ctx.incoming.choice or "")
     if option is not None and (handler := outside_flows.find(option.key)) is not None:

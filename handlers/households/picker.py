@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.i18n import _, format_short_date
 from handlers.engine.flow import Answer, Ctx, Invalid, Prompt, Stay
 from handlers.engine.types import Option
+from models import access
 from models.access import Held
 from models.households import finding
 from models.households.finding import HouseholdPick
@@ -53,7 +54,12 @@ async def ask_household(ctx: Ctx, question: str, extra: tuple[Option, ...] = ())
             options.append(Option(f"pg:{int(ctx.data.get('_page', 0)) + 1}", _("➡ Xem thêm")))
         if offset:
             options.append(Option("pg:0", _("↩ Về đầu danh sách")))
-        text = question if rows else _("Chưa có hộ nào trong phạm vi của bạn.")
+        if rows:
+            text = question
+        elif access.listed_scope(held)[1]:  # a commune's roles are listed only the households given to them
+            text = "\n".join((question, _("Chưa có hộ nào được giao cho bạn; gõ tên để tìm hộ trong xã.")))
+        else:
+            text = _("Chưa có hộ nào trong phạm vi của bạn.")
     hint = _("Hoặc gõ một phần tên chủ hộ hoặc địa chỉ để tìm.")
     return Prompt(f"{text}\n{hint}", tuple(options) + extra)
 

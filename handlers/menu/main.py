@@ -62,6 +62,13 @@ async def more_menu(ctx: Ctx) -> list[Reply]:
     return [Reply(_("🗂 Mục khác:"), options, columns=2)]
 
 
+async def every_entry(ctx: Ctx) -> list[Option]:
+    """Every entry the person has, folded ones included: typed words find an entry wherever it sits."""
+    first, down = access.menu_screens(await ctx.roles())
+    labels = _labels(ctx)
+    return [Option(key, labels[key]) for key in [*first, *down] if key not in (access.MORE, "m:main")]
+
+
 def help_text() -> str:
     return "\n".join((
         _("Gần Dân giúp ghi thăm hộ và ý kiến của Nhân dân."),

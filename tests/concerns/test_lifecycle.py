@@ -135,7 +135,7 @@ def notice(chat: Chat) -> str:
 
 async def open_inbox(chat: Chat) -> str:
     await chat.say("/menu")
-    await chat.say(chat.option_number("Ý kiến đang mở"))
+    await chat.menu_entry("Ý kiến đang mở")
     return chat.last[-1].text
 
 

@@ -23,7 +23,7 @@ async def test_the_secretary_reminds_the_units_once_a_day(sessions, cal: Calenda
     deadline_id = await _team_deadline(sessions, cal.world)
     secretary = await _terminal(sessions, cal.secretary.id, "secretary")
     await secretary.say("/menu")
-    await secretary.say(secretary.option_number("Hạn báo cáo"))
+    await secretary.menu_entry("Hạn báo cáo")
     labels = [o.label for o in secretary.last[-1].options]
     assert "📣 Nhắc 1 đơn vị chưa nộp: Báo cáo tháng 11/2026" in labels
     assert "📣 Nhắc 1 đơn vị chưa nộp: Báo cáo tháng 10/2026" in labels  # overdue ones too
@@ -48,7 +48,7 @@ async def test_the_secretary_reminds_the_units_once_a_day(sessions, cal: Calenda
     await leader.say(choice=f"rn:{deadline_id}:2026-11")
     assert "Chỉ trưởng khối dân vận và bí thư Đảng ủy xã mới nhắc được các đơn vị." in leader.screen
     await leader.say("/menu")
-    await leader.say(leader.option_number("Hạn báo cáo"))
+    await leader.menu_entry("Hạn báo cáo")
     assert not any(o.key.startswith("rn:") for o in leader.last[-1].options)
     async with sessions() as session:
         assert len((await session.scalars(select(OutboxMessage)
@@ -59,23 +59,29 @@ async def test_the_secretary_reminds_the_units_once_a_day(sessions, cal: Calenda
 async def test_a_report_marked_submitted_by_mistake_is_taken_back(sessions, cal: Calendar) -> None:
     leader = Chat(sessions, "leader")
     await leader.say("/menu")
-    await leader.say(leader.option_number("Hạn báo cáo"))
+    await leader.menu_entry("Hạn báo cáo")
     await leader.say(leader.option_number("Báo cáo tháng 11/2026"))
     assert leader.last[0].text.startswith("✅ Đã ghi nhận: Báo cáo tháng 11/2026")
-    assert [o.label for o in leader.last[-1].options] == ["↩ Bỏ ghi nhận đã nộp", "🏠 Trang chính"]
-    await leader.say("1")  # the mark taken back at once
+    assert [o.label for o in leader.last[-1].options] == ["🏠 Trang chính", "↩ Bỏ ghi nhận đã nộp"]
+    await leader.say("2")  # taking the mark back by its number asks again, "no" first
+    assert [o.label for o in leader.last[-1].options] == ["✖ Không, giữ nguyên", "↩ Bỏ ghi nhận đã nộp"]
+    async with sessions() as session:
+        assert len((await session.scalars(select(ReportSubmission))).all()) == 1
+    await leader.say("2")
     assert leader.last[0].text == ("↩ Đã bỏ ghi nhận: Báo cáo tháng 11/2026 của Tổ Dân vận cộng đồng thôn Đồng Tâm "
                                    "chưa nộp. Bot sẽ nhắc lại theo lịch.")
     async with sessions() as session:
         assert (await session.scalars(select(ReportSubmission))).all() == []
     # … or later, from the screen, where a submitted report offers the same
     await leader.say("/menu")
-    await leader.say(leader.option_number("Hạn báo cáo"))
+    await leader.menu_entry("Hạn báo cáo")
     await leader.say(leader.option_number("Đã nộp: Báo cáo tháng 11/2026"))
     await leader.say("/menu")
-    await leader.say(leader.option_number("Hạn báo cáo"))
+    await leader.menu_entry("Hạn báo cáo")
     assert "• Báo cáo tháng 11/2026 — hạn 25/11/2026 — ✅ đã nộp" in leader.screen
     await leader.say(leader.option_number("Bỏ ghi nhận đã nộp: Báo cáo tháng 11/2026"))
+    assert leader.last[0].text == "Bạn chọn “↩ Bỏ ghi nhận đã nộp: Báo cáo tháng 11/2026”. Chắc chắn chứ?"
+    await leader.say(leader.option_number("Bỏ ghi nhận đã nộp"))
     assert leader.last[0].text.startswith("↩ Đã bỏ ghi nhận: Báo cáo tháng 11/2026")
     member = Chat(sessions, "member")  # only who may mark it may take the mark back
     deadline_id = await _team_deadline(sessions, cal.world)

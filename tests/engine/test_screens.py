@@ -117,12 +117,12 @@ async def test_meetings(session, sessions):
                 "• ngày 28 tháng 11 năm 2026 lúc 19:30 — Tổ Dân vận cộng đồng thôn Đồng Tâm, Nhà văn hóa thôn\n"
                 "  Bạn chưa trả lời có tham dự không.")
     await chat.say("/menu")
-    await chat.say(chat.option_number("Lịch họp"))  # its own choices: the answer (tests/meetings/test_members_answer.py)
+    await chat.menu_entry("Lịch họp")  # its own choices: the answer (tests/meetings/test_members_answer.py)
     assert chat.last[-1].text == expected and labels(chat) == ["✅ Tham dự 28/11/2026", "🚫 Vắng 28/11/2026",
                                                                 "🏠 Trang chính"]
     leader = Chat(sessions, "leader")  # a team leader gets the meeting menu (tests/meetings/test_meetings.py)
     await leader.say("/menu")
-    await leader.say(leader.option_number("Lịch họp"))
+    await leader.menu_entry("Lịch họp")
     assert "Buổi tới: ngày 28 tháng 11 năm 2026 lúc 19:30, tại Nhà văn hóa thôn." in leader.screen
 
 
@@ -137,20 +137,20 @@ async def test_only_leaders_see_open_concerns(session, sessions):
     assert member.last[0].text == "Mục này dành cho tổ trưởng và lãnh đạo xã.\n\nChọn việc cần làm:"
     menu = await leader.menu_labels()
     assert menu[:6] == LEADER_LABELS and menu[-1] == "🌐 Ngôn ngữ"
-    await leader.say(leader.option_number("Ý kiến đang mở"))
+    await leader.menu_entry("Ý kiến đang mở")
     assert leader.last[-1].text.splitlines()[:2] == ["📂 Ý kiến đang mở (khẩn trước, gần hạn trước)",
                                                      "Không có ý kiến nào."]
 
     await member.transcript(TWO_CONCERNS)
     await leader.say("/menu")
-    await leader.say(leader.option_number("Ý kiến đang mở"))
+    await leader.menu_entry("Ý kiến đang mở")
     assert leader.last[-1].text.splitlines()[1:3] == [
         "• ‼ PA-2026-00002 · Môi trường, vệ sinh · Thôn Đồng Tâm · Mới tiếp nhận · còn 3 ngày",
         "• PA-2026-00001 · Đất đai · Thôn Đồng Tâm · Mới tiếp nhận · còn 30 ngày",
     ]
     leader.now += dt.timedelta(days=5)
     await leader.say("/menu")
-    await leader.say(leader.option_number("Ý kiến đang mở"))
+    await leader.menu_entry("Ý kiến đang mở")
     assert "• ‼ PA-2026-00002 · Môi trường, vệ sinh · Thôn Đồng Tâm · Mới tiếp nhận · quá hạn 2 ngày" in \
         leader.last[-1].text
 

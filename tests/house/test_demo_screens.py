@@ -55,7 +55,7 @@ async def test_every_role_sees_the_demo_history(sessions):
 
     leader = await walk(sessions, demo.leader_id, ["Ý kiến đang mở", "Tổng hợp tháng", "Hạn báo cáo", "Lịch họp"])
     assert "Buổi tới:" in leader["Lịch họp"]
-    assert leader["Ý kiến đang mở"].count("PA-") >= 4
+    assert leader["Ý kiến đang mở"].count("PA-") >= 3  # new, in progress, forwarded: answered ones have left it
     digest = leader["Tổng hợp tháng"]
     assert re.search(r"Thăm hộ: [1-9]\d* lượt", digest) and "0 lượt thăm, 0 ý kiến" not in digest
     deadlines = leader["Hạn báo cáo"]

@@ -67,7 +67,7 @@ async def outbox(sessions) -> list[OutboxMessage]:
 
 async def open_admin(chat: Chat) -> None:
     await chat.say("/menu")
-    await chat.say(chat.option_number("Lịch họp"))
+    await chat.menu_entry("Lịch họp")
 
 
 # --- rules and typed input -------------------------------------------------------------------------
@@ -133,7 +133,7 @@ async def test_leader_sets_the_25th_and_occurrences_appear(session, sessions):
 
     member = Chat(sessions, "member")  # members keep the read-only schedule
     await member.say("/menu")
-    await member.say(member.option_number("Lịch họp"))
+    await member.menu_entry("Lịch họp")
     assert member.last[0].text.startswith("📅 Lịch họp sắp tới:\n• ngày 25 tháng 11 năm 2026 lúc 19:30")
     assert member.last[-1].options[-1].label == "🏠 Trang chính"  # answered there (tests/meetings/test_members_answer.py)
 
@@ -367,7 +367,7 @@ async def test_only_team_leaders_manage_and_only_members_answer(session, session
     await chat.say(choice=f"mt:{november.id}:y")
     assert chat.last[0].text == "Bạn không thuộc tổ của buổi họp này."
     await chat.say("/menu")
-    await chat.say(chat.option_number("Lịch họp"))
+    await chat.menu_entry("Lịch họp")
     assert chat.last[0].text.startswith("📅 Lịch họp sắp tới:")  # the view, not the leader's menu
     await chat.say(choice="mt:99999:y")
     assert chat.last[0].text == "Buổi họp này không còn trong lịch."

@@ -14,7 +14,7 @@ async def test_a_member_answers_from_the_schedule_and_can_change_their_mind(sess
     await set_25th(session, world)
     chat = Chat(sessions, "member")
     await chat.say("/menu")
-    await chat.say(chat.option_number("Lịch họp"))
+    await chat.menu_entry("Lịch họp")
     assert chat.last[-1].text.splitlines()[1:3] == [
         "• ngày 25 tháng 11 năm 2026 lúc 19:30 — Tổ Dân vận cộng đồng thôn Đồng Tâm, Nhà văn hóa thôn",
         "  Bạn chưa trả lời có tham dự không."]
@@ -22,7 +22,7 @@ async def test_a_member_answers_from_the_schedule_and_can_change_their_mind(sess
     await chat.say("1")  # a number, as on Zalo
     assert chat.last[0].text == "✅ Cảm ơn! Đã ghi: bạn tham dự buổi họp ngày 25 tháng 11 năm 2026 lúc 19:30."
     await chat.say("/menu")
-    await chat.say(chat.option_number("Lịch họp"))
+    await chat.menu_entry("Lịch họp")
     assert "  Bạn đã trả lời: ✅ tham dự." in chat.last[-1].text
     await chat.say(chat.option_number("Vắng"))
     await chat.say("Đi công tác")
@@ -32,7 +32,7 @@ async def test_a_member_answers_from_the_schedule_and_can_change_their_mind(sess
         row = await s.scalar(select(MeetingAttendance).where(MeetingAttendance.meeting_id == first.id))
     assert (row.person_id, row.answer, row.reason) == (world.member.id, AttendanceAnswer.ABSENT, "Đi công tác")
     await chat.say("/menu")
-    await chat.say(chat.option_number("Lịch họp"))
+    await chat.menu_entry("Lịch họp")
     assert "  Bạn đã trả lời: 🚫 vắng." in chat.last[-1].text
     await chat.say(chat.option_number("Trang chính"))
     assert chat.last[-1].text == "Chọn việc cần làm:"

@@ -42,6 +42,10 @@ async def test_a_commune_secretary_sees_eight_entries_first_and_the_rest_one_lev
     await chat.transcript([(chat.option_number("Ngôn ngữ"), "🌐 Chọn ngôn ngữ:"), ("/menu", "Chọn việc cần làm:"),
                            (str(len(first)), "🗂 Mục khác:"), (chat.option_number("Trang chính"), "Chọn việc cần làm:")])
     assert labels(chat) == first
+    # the words of a folded entry, typed at the main menu (Zalo has no buttons), open it all the same
+    assert "📢 Gửi thông báo" not in first
+    await chat.transcript([("gui thong bao", "Gõ nội dung thông báo")])
+    await chat.transcript([("/huy", ""), ("ngon ngu", "🌐 Chọn ngôn ngữ:")])
 
 
 async def test_a_team_leader_menu_fits_one_screen_and_a_member_menu_is_unchanged(session, sessions):

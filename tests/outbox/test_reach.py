@@ -41,7 +41,7 @@ async def test_unreachable_lists_those_who_never_joined_as_well_as_the_blocked(s
     await session.commit()
     leader = Chat(sessions, "leader")
     await leader.say("/menu")
-    await leader.say(leader.option_number("Chưa liên lạc được"))
+    await leader.menu_entry("Chưa liên lạc được")
     screen = leader.screen
     assert world.member.full_name in screen and "20/11/2026" in screen
     assert "Chưa tham gia bot (chưa dùng mã mời nên không nhận được tin): 1 người\n• Đỗ Thị Mới" in screen
@@ -51,7 +51,7 @@ async def test_nobody_missing_says_so(session, sessions):
     await build_world(session)
     leader = Chat(sessions, "leader")
     await leader.say("/menu")
-    await leader.say(leader.option_number("Chưa liên lạc được"))
+    await leader.menu_entry("Chưa liên lạc được")
     assert leader.screen.startswith("📵 Mọi người đều nhận được tin nhắn của bot.")
 
 
