@@ -63,7 +63,7 @@ def _main(argv: list[str]) -> int:
     env_file, explicit = _env_file(argv)
     # Speak the configured language even when another key is wrong.
     with use_locale(_configured_locale(env_file)):
-        if explicit and not Path(env_file).is_file():
+        if explicit and (not Path(env_file).exists() or Path(env_file).is_dir()):  # /dev/null: no file, on purpose
             print(_("gandan: không có tệp cấu hình “{path}” (--env-file).").format(path=env_file), file=sys.stderr)
             return 2
         try:

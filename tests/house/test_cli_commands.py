@@ -1,6 +1,7 @@
 """What an operator meets at the command line: its language, its hints, its errors, `people`, `chat --as`."""
 
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -85,6 +86,11 @@ def test_an_unreachable_database_or_a_missing_env_file_is_one_line(capsys, tmp_p
     err = capsys.readouterr().err
     assert err == "gandan: không có tệp cấu hình “missing.env” (--env-file).\n"
     assert main(["--env-file=missing.env", "units"]) == 2
+    assert main(["--env-file", str(tmp_path), "units"]) == 2  # a folder is no file either
+    capsys.readouterr()
+    # /dev/null says "no file" on purpose (the benchmark's bot runs so): the settings come from the environment
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/gandan.db")
+    assert main(["--env-file", os.devnull, "db", "current"]) == 0
 
 
 def test_an_exact_official_name_is_found(capsys, db_file):  # noqa: F811
