@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import connection_lost
 from core.i18n import _, use_locale
+from handlers.engine import outside_flows
+from handlers.engine.commands import parse_command
 from handlers.engine.conversation import RESUME_COMMAND, Env, handle
 from handlers.engine.types import Incoming, Reply
 from models import conversations
@@ -56,6 +58,13 @@ class Gateway:
                 _failed(incoming)
             break
         return [await self.apology(incoming)]
+
+    def is_slow(self, incoming: Incoming) -> bool:
+        """A digest or a report asked for by command or button: the channel shows "typing…" first."""
+        if incoming.choice is not None:
+            return incoming.choice in outside_flows.SLOW
+        command = parse_command(incoming.text.strip())
+        return command is not None and command[0] in outside_flows.SLOW
 
     async def ask_again(self, incoming: Incoming, notice: Reply) -> list[Reply]:
         """For a message the channel could not read: `notice`, then the current question (or the menu)

@@ -370,3 +370,33 @@ async def test_the_webhook_answers_before_the_update_is_processed(session, sessi
     zalo.channel._slots.release()
     await zalo.channel.drain()
     assert len(zalo.api.sent("zl-fast")) == 1
+
+
+async def test_typing_is_shown_before_a_digest_and_a_reply_that_takes_long_but_not_before_quick_ones(
+        session, sessions, zalo, monkeypatch):
+    world = await build_world(session)
+    session.add(ChatIdentity(person_id=world.leader.id, channel=Channel.ZALO, external_id="zl-lead",
+                             chat_id="zl-lead"))
+    await session.commit()
+    zalo.channel.runtime.typing_after = 60  # "quick" whatever the machine's load
+    assert "Chọn việc cần làm:" in await zalo.say("zl-lead", "/menu")
+    assert "sendChatAction" not in zalo.api.methods()
+    assert "📊 Tổng hợp tháng" in await zalo.say("zl-lead", "/tonghop")
+    methods = zalo.api.methods()
+    typing = methods.index("sendChatAction")
+    assert zalo.api.calls[typing].params == {"chat_id": "zl-lead", "action": "typing"}
+    assert "sendMessage" in methods[typing:] and methods[:typing].count("sendMessage") == 1  # before the digest
+
+    gateway, reply = zalo.channel.gateway, zalo.channel.gateway.reply
+
+    async def slow(incoming):
+        await asyncio.sleep(0.2)
+        return await reply(incoming)
+
+    monkeypatch.setattr(gateway, "reply", slow)
+    zalo.channel.runtime.typing_after = 0.05
+    assert "Chọn việc cần làm:" in await zalo.say("zl-lead", "/menu")
+    assert zalo.api.methods().count("sendChatAction") == 2
+    zalo.api.fail_next("sendChatAction", status=500)  # a typing action that fails changes nothing else
+    assert "Chọn việc cần làm:" in await zalo.say("zl-lead", "/menu")
+    assert zalo.api.methods().count("sendChatAction") == 3

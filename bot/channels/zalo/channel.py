@@ -80,7 +80,7 @@ class ZaloChannel:
             return
         async with self.runtime.turn(message.chat_id):
             if incoming is not None:
-                replies = await self.runtime.reply(incoming)
+                replies = await self.runtime.reply(incoming, self.client.send_chat_action)
             else:
                 incoming = Incoming(channel=Channel.ZALO, chat_id=message.chat_id, user_id=message.user_id,
                                     message_id=message.message_id or None, display_name=message.display_name,
