@@ -54,6 +54,7 @@ class Settings:
     zalo_api_base_url: str = DEFAULT_ZALO_API
     zalo_webhook_secret: str | None = None
     zalo_webhook_url: str | None = None
+    zalo_bot_name: str | None = None  # the name people mention in groups ("@Gần Dân Phúc Sơn")
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
@@ -219,6 +220,7 @@ def load_settings(
         zalo_api_base_url=zalo_api,
         zalo_webhook_secret=zalo_secret,
         zalo_webhook_url=zalo_webhook,
+        zalo_bot_name=(get("ZALO_BOT_NAME") or "").strip().lstrip("@").strip()[:120] or None,
         default_locale=locale,
         timezone=timezone,
         log_level=log_level,

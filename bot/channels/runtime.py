@@ -23,6 +23,10 @@ T = TypeVar("T")
 # only queue inside the process and hold memory (bench/RESULTS.md, PostgreSQL backlog of 20,000:
 # 64 → 32 gave 294 → 308 updates/s, p99 1.16 → 0.60 s, peak RSS 251 → 249 MB; 256 cost ≈ 10 MB more).
 CONCURRENCY = 32
+# Seconds after which a reply still being worked on is announced by "typing…" (digests and
+# reports are announced at once: `Gateway.is_slow`).
+TYPING_AFTER = 1.0
+Typing = Callable[[str], Awaitable[None]]  # sends the platform's "typing" chat action to a chat
 
 
 class RetryAfter(Exception):
@@ -101,8 +105,9 @@ class Runtime:
 
     def __init__(self, gateway: Gateway, name: str, *, policy: RetryPolicy = RetryPolicy(),
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 concurrency: int = CONCURRENCY) -> None:
+                 concurrency: int = CONCURRENCY, typing_after: float = TYPING_AFTER) -> None:
         self.gateway = gateway
+        self.typing_after = typing_after
         self.name = name  # the platform, in logs
         self.policy = policy
         self.sleep = sleep
@@ -115,8 +120,27 @@ class Runtime:
         """`async with runtime.turn(chat_id):` — this chat's updates, one after another."""
         return self.turns.hold(chat_id)
 
-    async def reply(self, incoming: Incoming) -> list[Reply]:
-        return await self.gateway.reply(incoming)
+    async def reply(self, incoming: Incoming, typing: Typing | None = None) -> list[Reply]:
+        """The engine's replies; "typing…" is shown first for a digest or a report, and for anything
+        still being worked on after `typing_after` seconds (a failed chat action changes nothing)."""
+        if typing is None:
+            return await self.gateway.reply(incoming)
+        work = asyncio.ensure_future(self.gateway.reply(incoming))
+        try:
+            delay = 0.0 if self.gateway.is_slow(incoming) else self.typing_after
+            done, _pending = await asyncio.wait({work}, timeout=delay)
+            if not done:
+                await self._typing(typing, incoming.chat_id)
+            return await work
+        except asyncio.CancelledError:
+            work.cancel()
+            raise
+
+    async def _typing(self, typing: Typing, chat_id: str) -> None:
+        try:
+            await typing(chat_id)
+        except Exception as error:  # only a courtesy: the reply itself goes through the retries
+            log.info("%s: typing action not sent (%s)", self.name, type(error).__name__)
 
     async def retry(self, call: Callable[[], Awaitable[T]]) -> T:
         return await with_retries(call, self.policy, self.sleep)

@@ -120,7 +120,8 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
                 runners.append(partial(_polling, telegram, status, stop))
         if settings.zalo_bot_token:
             client = await stack.enter_async_context(ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url))
-            zalo = ZaloChannel(client, gateway, webhook_secret=settings.zalo_webhook_secret)
+            zalo = ZaloChannel(client, gateway, webhook_secret=settings.zalo_webhook_secret,
+                               bot_names=(settings.zalo_bot_name,) if settings.zalo_bot_name else ())
             try:
                 await zalo.connect()
             except Exception as error:

@@ -62,7 +62,7 @@ async def _send_media(ctx: Ctx, media: digests_media.Media, unit: OrgUnit, title
                          not_before=ctx.now, person_id=ctx.person.id)
 
 
-@command("tonghop", "digest")
+@command("tonghop", "digest", slow=True)
 async def on_demand(ctx: Ctx, arg: str) -> list[Reply]:
     held = list(await ctx.roles())
     commune_id = access.commune_of(held)

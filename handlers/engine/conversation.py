@@ -34,6 +34,7 @@ BACK = {"quaylai", "back"}
 MENU = {"menu", "start"}
 HELP = {"help", "trogiup"}
 RESUME = {"tieptuc", "continue"}
+RESUME_COMMAND = "tieptuc"  # what a channel sends for "ask me again" (see `Gateway.ask_again`)
 MAX_INPUT = 4000
 KEEP = "cf:no"  # "no" to a confirmation: nothing is changed
 LAST_SEEN_EVERY = dt.timedelta(minutes=1)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import connection_lost
 from core.i18n import _, use_locale
-from handlers.engine.conversation import Env, handle
+from handlers.engine import outside_flows
+from handlers.engine.commands import parse_command
+from handlers.engine.conversation import RESUME_COMMAND, Env, handle
 from handlers.engine.types import Incoming, Reply
 from models import conversations
 from models.base import utcnow
@@ -55,6 +58,19 @@ class Gateway:
                 _failed(incoming)
             break
         return [await self.apology(incoming)]
+
+    def is_slow(self, incoming: Incoming) -> bool:
+        """A digest or a report asked for by command or button: the channel shows "typing…" first."""
+        if incoming.choice is not None:
+            return incoming.choice in outside_flows.SLOW
+        command = parse_command(incoming.text.strip())
+        return command is not None and command[0] in outside_flows.SLOW
+
+    async def ask_again(self, incoming: Incoming, notice: Reply) -> list[Reply]:
+        """For a message the channel could not read: `notice`, then the current question (or the menu)
+        again, through the engine; a redelivery gets nothing."""
+        replies = await self.reply(replace(incoming, text=f"/{RESUME_COMMAND}", choice=None, photo=None))
+        return [notice, *replies] if replies else []
 
     async def apology(self, incoming: Incoming) -> Reply:
         """"Something went wrong", in the writer's language when the database still answers."""

@@ -32,13 +32,17 @@ def find(key: str) -> Action | None:
 # Slash commands with their own screen (/tonghop, /pa …): the engine looks them up by name.
 CommandHandler = Callable[[Ctx, str], Awaitable["list[Reply] | tuple[str, dict]"]]
 COMMANDS: dict[str, CommandHandler] = {}
+SLOW: set[str] = set()  # commands and button keys whose reply takes a while: the channel shows "typing…"
 
 
-def command(*names: str) -> Callable[[CommandHandler], CommandHandler]:
-    """Registers a handler for "/name argument" typed in a private chat (all names, any language)."""
+def command(*names: str, slow: bool = False) -> Callable[[CommandHandler], CommandHandler]:
+    """Registers a handler for "/name argument" typed in a private chat (all names, any language);
+    `slow` for a digest or a report, computed while the person waits."""
     def register(handler: CommandHandler) -> CommandHandler:
         for name in names:
             COMMANDS[name] = handler
+        if slow:
+            SLOW.update(names)
         return handler
     return register
 

@@ -18,6 +18,7 @@ FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language"
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
                 "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom}
+outside_flows.SLOW.update({"m:digest", "m:reports"})  # computed while the person waits
 LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
 

@@ -169,6 +169,18 @@ async def test_a_visit_in_four_taps(fake, sessions, world):
     assert await count(sessions, Visit, Visit.channel == Channel.TELEGRAM) == 1
 
 
+async def test_typing_is_shown_before_a_digest_not_before_a_quick_reply(fake, sessions, world):
+    async with polling(fake, sessions) as channel:
+        member = TgUser(fake, channel, MEMBER_ID)
+        channel.runtime.typing_after = 60  # "quick" whatever the machine's load
+        assert "Chọn việc cần làm:" in texts(await member.say("/menu"))
+        assert fake.sent("sendChatAction") == []
+        assert "Tổng hợp tháng dành cho" in texts(await member.say("/tonghop"))  # refused, but only after the work
+    [typing] = fake.sent("sendChatAction")
+    assert (typing.params["chat_id"], typing.params["action"]) == (str(MEMBER_ID), "typing")
+    assert fake.calls.index(typing) < max(i for i, c in enumerate(fake.calls) if c.method == "sendMessage")
+
+
 async def test_a_concern_with_a_photo(fake, sessions, world):
     async with polling(fake, sessions) as channel:
         member = TgUser(fake, channel, MEMBER_ID)

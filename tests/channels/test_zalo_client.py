@@ -7,7 +7,8 @@ import pytest
 
 from bot.channels.runtime import RetryAfter, Transient, Unreachable
 from bot.channels.zalo.client import ZaloClient, ZaloError
-from bot.channels.zalo.convert import Send, parse_update, strip_mention, to_incoming, to_sends
+from bot.channels.zalo.convert import (Send, mentioned_name, parse_update, strip_mention, to_incoming, to_sends,
+                                      unreadable, unsupported_reply)
 from handlers.engine.types import Option, Reply
 from models.enums import Channel
 from tests.fakes.zalo_api import TOKEN, FakeZaloApi
@@ -132,8 +133,13 @@ def test_updates_become_incoming_messages():
     image = to_incoming(parse_update(text_update(None, event="message.image.received",
                                                  photo_url="https://zalo.example/p.jpg", caption="Ổ gà")))
     assert (image.photo, image.text) == ("https://zalo.example/p.jpg", "Ổ gà")
-    sticker = to_incoming(parse_update(text_update(None, event="message.sticker.received", sticker="abc")))
-    assert (sticker.text, sticker.photo) == ("", None)
+    sticker = parse_update(text_update(None, event="message.sticker.received", sticker="abc"))
+    assert to_incoming(sticker) is None and unreadable(sticker) == unsupported_reply()  # with the question again
+    documented = parse_update(text_update(None, event="message.image.received", photo="https://zalo.example/q.jpg"))
+    assert to_incoming(documented).photo == "https://zalo.example/q.jpg"
+    unread = parse_update(text_update(None, event="message.image.received", caption="Ổ gà"))
+    assert to_incoming(unread) is None and "ảnh" in unreadable(unread).text
+    assert unreadable(parse_update(text_update(None, event="user.joined"))) is None  # not a message: ignored
     assert to_incoming(parse_update(text_update(None, event="message.unsupported.received"))) is None
     group = to_incoming(parse_update(text_update("@GanDan /ganket", chat_type="GROUP")), ("GanDan",))
     assert (group.chat_id, group.user_id, group.text, group.is_group) == ("g1", "u1", "/ganket", True)
@@ -145,6 +151,10 @@ def test_a_leading_mention_of_the_bot_is_stripped():
     assert strip_mention("@Someone Else /ganket") == "/ganket"
     assert strip_mention("@GanDan 1") == "1"
     assert strip_mention("/ganket") == "/ganket"
+    assert strip_mention("@Gần Dân Phúc Sơn 1", ("GanDan", "Gần Dân Phúc Sơn")) == "1"
+    assert strip_mention("@GanDan2 1", ("GanDan",)) == "1"  # another account: only its first word goes
+    assert mentioned_name("@Gần Dân Phúc Sơn /ganket") == "Gần Dân Phúc Sơn"
+    assert mentioned_name("/ganket") is None and mentioned_name("@ /ganket") is None
 
 
 def test_replies_become_numbered_texts_within_the_limit():

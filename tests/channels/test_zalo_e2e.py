@@ -192,6 +192,17 @@ async def test_the_team_leader_binds_a_zalo_group_by_mentioning_the_bot(session,
     assert await zalo.say("zl-other", "@GanDan chào cả nhà", chat="grp-1") == ""  # chatter is not for us
 
 
+async def test_a_mention_by_a_name_of_several_words_is_learnt_from_ganket_and_stripped(session, sessions, zalo):
+    world = await build_world(session)
+    session.add(ChatIdentity(person_id=world.leader.id, channel=Channel.ZALO, external_id="zl-hang",
+                             chat_id="zl-hang"))
+    await session.commit()
+    screen = await zalo.say("zl-hang", "@Gần Dân Phúc Sơn /ganket", chat="grp-2")
+    assert "Gắn nhóm này với đơn vị nào?" in screen
+    assert "✅ Đã gắn nhóm này: Nhóm chi bộ — Thôn Đồng Tâm" in await zalo.say(
+        "zl-hang", f"@Gần Dân Phúc Sơn {number(screen, 'Nhóm chi bộ')}", chat="grp-2")
+
+
 async def test_a_long_reply_is_split_in_two_within_the_limit(session, sessions, zalo):
     text = "\n".join(f"Dòng {n}: " + "nội dung " * 11 for n in range(30))[:2500]
     assert len(text) == 2500
@@ -201,15 +212,72 @@ async def test_a_long_reply_is_split_in_two_within_the_limit(session, sessions, 
     assert "\n".join(pieces) == text
 
 
-async def test_unsupported_content_gets_a_polite_answer_once_and_no_engine_call(session, sessions, zalo):
+POLITE = "Xin lỗi, Gần Dân chưa đọc được loại tin nhắn này. Bạn hãy gõ nội dung bằng chữ nhé."
+
+
+async def test_unsupported_content_gets_a_polite_answer_once_then_the_question_again(session, sessions, zalo):
     await build_world(session)
     payload = update("zl-protected", None, event="message.unsupported.received", message_id="u-1")
     for _ in range(2):  # redelivered
         assert (await zalo.post(payload)).status_code == 200
         await zalo.channel.drain()
-    assert zalo.api.sent("zl-protected") == [
-        "Xin lỗi, Gần Dân chưa đọc được loại tin nhắn này. Bạn hãy gõ nội dung bằng chữ nhé."]
-    assert await rows(sessions, ConversationState) == []
+    polite, question = zalo.api.sent("zl-protected")
+    assert polite == POLITE and "mã mời" in question
+
+
+async def concern_text_step(session, zalo: Zalo, user: str) -> None:
+    """A member on the step "Nội dung ý kiến", through the menu."""
+    world = await build_world(session)
+    session.add(ChatIdentity(person_id=world.member.id, channel=Channel.ZALO, external_id=user, chat_id=user))
+    await session.commit()
+    assert "Lĩnh vực?" in await zalo.say(user, "ghi ý kiến")
+    assert "Nội dung ý kiến" in await zalo.say(user, "hạ tầng")
+
+
+@pytest.mark.parametrize("event", ["message.unsupported.received", "message.voice.received",
+                                   "message.sticker.received", "message.file.received"])
+async def test_content_the_bot_cannot_read_is_answered_with_the_current_question_again(session, sessions, zalo,
+                                                                                       event):
+    await concern_text_step(session, zalo, "zl-voice")
+    screen = await zalo.say("zl-voice", None, event=event, sticker="abc")
+    assert screen.startswith(POLITE) and "Nội dung ý kiến" in screen.split(POLITE, 1)[1]
+    assert "Mức độ?" in await zalo.say("zl-voice", "Đèn đường hỏng ở ngõ 3")  # still on the same step
+
+
+async def test_a_photo_in_the_documented_photo_field_is_kept(session, sessions, zalo):
+    await concern_text_step(session, zalo, "zl-photo")
+    screen = await zalo.say("zl-photo", None, event="message.image.received", photo=PHOTO,
+                            caption="Cống tắc sau mưa")
+    assert "Mức độ?" in screen
+    for answer in ("bình thường", "ẩn danh", "lưu"):
+        screen = await zalo.say("zl-photo", answer)
+    assert "✅ Đã ghi ý kiến PA-" in screen
+    [photo] = await rows(sessions, ConcernPhoto)
+    assert photo.file_ref == PHOTO
+
+
+async def test_a_photo_that_cannot_be_read_is_said_so_not_dropped(session, sessions, zalo):
+    await concern_text_step(session, zalo, "zl-nophoto")
+    screen = await zalo.say("zl-nophoto", None, event="message.image.received", caption="Cống tắc")
+    notice = "Gần Dân không đọc được ảnh này. Bạn hãy gửi lại ảnh, hoặc gõ nội dung bằng chữ."
+    assert screen.startswith(notice) and "Nội dung ý kiến" in screen
+    assert await rows(sessions, Concern) == []
+
+
+async def test_messages_from_bots_are_ignored_and_text_without_an_event_name_is_text(session, sessions, zalo):
+    await build_world(session)
+    mine = update("9001", "xin chào")  # the fake's getMe id: the bot itself
+    other = update("zl-robot", "xin chào")
+    other["message"]["from"]["is_bot"] = True
+    for payload in (mine, other):
+        assert (await zalo.post(payload)).status_code == 200
+    await zalo.channel.drain()
+    assert zalo.api.sent() == [] and await rows(sessions, ConversationState) == []
+    plain = update("zl-plain", "xin chào")
+    del plain["event_name"]
+    assert (await zalo.post(plain)).status_code == 200
+    await zalo.channel.drain()
+    assert "mã mời" in "".join(zalo.api.sent("zl-plain"))
 
 
 async def test_a_sticker_is_answered_like_an_empty_message(session, sessions, zalo):
@@ -302,3 +370,33 @@ async def test_the_webhook_answers_before_the_update_is_processed(session, sessi
     zalo.channel._slots.release()
     await zalo.channel.drain()
     assert len(zalo.api.sent("zl-fast")) == 1
+
+
+async def test_typing_is_shown_before_a_digest_and_a_reply_that_takes_long_but_not_before_quick_ones(
+        session, sessions, zalo, monkeypatch):
+    world = await build_world(session)
+    session.add(ChatIdentity(person_id=world.leader.id, channel=Channel.ZALO, external_id="zl-lead",
+                             chat_id="zl-lead"))
+    await session.commit()
+    zalo.channel.runtime.typing_after = 60  # "quick" whatever the machine's load
+    assert "Chọn việc cần làm:" in await zalo.say("zl-lead", "/menu")
+    assert "sendChatAction" not in zalo.api.methods()
+    assert "📊 Tổng hợp tháng" in await zalo.say("zl-lead", "/tonghop")
+    methods = zalo.api.methods()
+    typing = methods.index("sendChatAction")
+    assert zalo.api.calls[typing].params == {"chat_id": "zl-lead", "action": "typing"}
+    assert "sendMessage" in methods[typing:] and methods[:typing].count("sendMessage") == 1  # before the digest
+
+    gateway, reply = zalo.channel.gateway, zalo.channel.gateway.reply
+
+    async def slow(incoming):
+        await asyncio.sleep(0.2)
+        return await reply(incoming)
+
+    monkeypatch.setattr(gateway, "reply", slow)
+    zalo.channel.runtime.typing_after = 0.05
+    assert "Chọn việc cần làm:" in await zalo.say("zl-lead", "/menu")
+    assert zalo.api.methods().count("sendChatAction") == 2
+    zalo.api.fail_next("sendChatAction", status=500)  # a typing action that fails changes nothing else
+    assert "Chọn việc cần làm:" in await zalo.say("zl-lead", "/menu")
+    assert zalo.api.methods().count("sendChatAction") == 3

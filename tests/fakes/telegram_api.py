@@ -140,6 +140,10 @@ def _photo_problem(photo: object) -> str | None:
     return None
 
 
+CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+                "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+
+
 class FakeTelegram:
     """Start with `async with FakeTelegram() as fake:`; point the bot at `fake.url`."""
 
@@ -392,6 +396,11 @@ class FakeTelegram:
                                 "Bad Request: message is not modified: specified new message content and reply "
                                 "markup are exactly the same as a current content and reply markup of the message")
         self.markups[key] = new
+        return True
+
+    def _api_sendChatAction(self, params: dict[str, Any]) -> bool | web.Response:
+        if not params.get("chat_id") or params.get("action") not in CHAT_ACTIONS:
+            return self._record("sendChatAction", params, 400, "Bad Request: wrong parameter action in request")
         return True
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:

@@ -106,3 +106,8 @@ def test_zalo_webhook_needs_https_and_a_secret():
         load_settings({"ZALO_WEBHOOK_URL": "http://bot.example.vn/zalo/webhook",
                        "ZALO_WEBHOOK_SECRET": "long-enough-secret"}, env_file=None)
     assert info.value.key == "ZALO_WEBHOOK_URL"
+
+
+def test_the_zalo_bot_name_is_what_people_mention():
+    assert load_settings({}, env_file=None).zalo_bot_name is None
+    assert load_settings({"ZALO_BOT_NAME": " @Gần Dân Phúc Sơn "}, env_file=None).zalo_bot_name == "Gần Dân Phúc Sơn"

@@ -93,7 +93,7 @@ class TelegramChannel:
             # trips overlap the database's); both are done before the reply goes out.
             acknowledged = asyncio.ensure_future(self._acknowledge(callback, incoming.chat_id))
             try:
-                replies = await self.runtime.reply(incoming) if callback.data else []
+                replies = await self.runtime.reply(incoming, self.sender.typing) if callback.data else []
             finally:
                 await acknowledged
             await self.send(incoming, replies)
@@ -105,7 +105,7 @@ class TelegramChannel:
 
     async def _handle(self, incoming: Incoming) -> None:
         async with self.runtime.turn(incoming.chat_id):
-            await self.send(incoming, await self.runtime.reply(incoming))
+            await self.send(incoming, await self.runtime.reply(incoming, self.sender.typing))
 
     async def send(self, incoming: Incoming, replies: list[Reply]) -> None:
         """In order; stops at the first reply that cannot be delivered (see `Runtime.send`)."""

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from aiogram import Bot
+from aiogram.enums import ChatAction
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramEntityTooLarge,
@@ -20,6 +21,7 @@ from aiogram.exceptions import (
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
+    SendChatAction,
     SendMessage,
     SendPhoto,
     TelegramMethod,
@@ -59,6 +61,10 @@ class TelegramSender:
                 raise Unreachable(error.message) from error
 
         return await with_retries(once, self.policy, self.sleep)
+
+    async def typing(self, chat_id: str) -> None:
+        """"typing…" in the chat, once, without retries: a courtesy before a slow reply."""
+        await self.bot(SendChatAction(chat_id=chat_id, action=ChatAction.TYPING))
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """One reply: buttons on the last piece, a photo with its caption when the text fits."""

@@ -19,12 +19,14 @@ from aiohttp import web
 
 from bot.channels.runtime import CONCURRENCY, RetryAfter, RetryPolicy, Runtime, Transient, Unreachable
 from bot.channels.zalo.client import BotInfo, ZaloClient, ZaloError
-from bot.channels.zalo.convert import UNSUPPORTED, Send, parse_update, to_incoming, to_sends, unsupported_reply
+from bot.channels.zalo.convert import (Send, mentioned_name, parse_update, strip_mention, to_incoming, to_sends,
+                                      unreadable)
 from bot.channels.zalo.deliver import ZaloDeliverer
 from bot.outbox.files import Files
-from core.i18n import use_locale
+from handlers.engine.commands import parse_command
 from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming, Reply
+from handlers.groups.binding import BIND
 from models.enums import Channel
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ class ZaloChannel:
         self.gateway = gateway
         self.webhook_secret = webhook_secret
         self.bot_names = bot_names
+        self.bot_id: str | None = None
         self.poll_timeout = poll_timeout
         self.backoff = backoff
         self.runtime = Runtime(gateway, "zalo", policy=policy, sleep=sleep, concurrency=concurrency)
@@ -54,6 +57,7 @@ class ZaloChannel:
     async def connect(self) -> BotInfo:
         """Checks the token (getMe) and learns the bot's names, to strip "@<bot>" from group messages."""
         me = await self.client.get_me()
+        self.bot_id = me.id
         self.bot_names = tuple(dict.fromkeys(n for n in (*self.bot_names, me.display_name, me.account_name) if n))
         return me
 
@@ -64,18 +68,33 @@ class ZaloChannel:
             log.info("zalo update without a message ignored")
             return
         message = update.message
+        if message.from_bot or self.bot_id and message.user_id == self.bot_id:
+            log.info("zalo %s from a bot ignored", update.event_name or "update")
+            return
+        if message.is_group:
+            self._learn_name(message.text or message.caption or "")
         incoming = to_incoming(update, self.bot_names)
+        notice = unreadable(update) if incoming is None else None
+        if incoming is None and notice is None:
+            log.info("zalo event %s ignored", update.event_name)
+            return
         async with self.runtime.turn(message.chat_id):
             if incoming is not None:
-                replies = await self.runtime.reply(incoming)
-            elif update.event_name == UNSUPPORTED:
-                incoming = Incoming(channel=Channel.ZALO, chat_id=message.chat_id, user_id=message.user_id,
-                                    message_id=message.message_id or None, is_group=message.is_group)
-                replies = await self._unsupported(incoming)
+                replies = await self.runtime.reply(incoming, self.client.send_chat_action)
             else:
-                log.info("zalo event %s ignored", update.event_name)
-                return
+                incoming = Incoming(channel=Channel.ZALO, chat_id=message.chat_id, user_id=message.user_id,
+                                    message_id=message.message_id or None, display_name=message.display_name,
+                                    is_group=message.is_group)
+                replies = await self.gateway.ask_again(incoming, notice)
             await self.send(incoming, replies)
+
+    def _learn_name(self, text: str) -> None:
+        """"@Gần Dân Phúc Sơn /ganket": the name people give the bot, stripped from their later mentions."""
+        name = mentioned_name(text)
+        command = parse_command(strip_mention(text, (name,))) if name else None
+        if name and command and command[0] in BIND and name.casefold() not in {n.casefold() for n in self.bot_names}:
+            self.bot_names = (*self.bot_names, name)
+            log.info("zalo: the bot is mentioned as %r", name)
 
     async def send(self, incoming: Incoming, replies: list[Reply]) -> None:
         """Replies in order; stops at the first piece that cannot be delivered (see `Runtime.send`)."""
@@ -147,19 +166,6 @@ class ZaloChannel:
             await self.client.send_photo(chat_id, item.photo, item.text or None)
         else:
             await self.client.send_message(chat_id, item.text)
-
-    async def _unsupported(self, incoming: Incoming) -> list[Reply]:
-        """Content Zalo would not show us: a polite request for text, once per message, in their language."""
-        locale = self.gateway.env.default_locale
-        try:
-            if not await self.gateway.is_new(incoming):
-                return []
-            locale = await self.gateway.locale(incoming)
-        except Exception:
-            log.exception("zalo: could not record an unsupported message")
-        with use_locale(locale):
-            return [unsupported_reply()]
-
 
 async def _until(stop: asyncio.Event, call: Coroutine[Any, Any, T]) -> T | None:
     """The call's result, or None as soon as `stop` is set (the call is then cancelled)."""

@@ -21,6 +21,7 @@ TEXT = "message.text.received"
 IMAGE = "message.image.received"
 STICKER = "message.sticker.received"
 UNSUPPORTED = "message.unsupported.received"  # sent instead of the content for protected users
+MESSAGE = "message."  # every message event starts so; the ones not above (voice, files…) are unsupported
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ZaloMessage:
     photo_url: str | None = None
     caption: str | None = None
     sticker: str | None = None
+    from_bot: bool = False  # the sender is a bot (possibly this one): never answered
 
     @property
     def is_group(self) -> bool:
@@ -73,19 +75,40 @@ def parse_update(payload: dict[str, Any]) -> ZaloUpdate | None:
     message = ZaloMessage(
         message_id=_text(raw.get("message_id")), user_id=user_id or chat_id, chat_id=chat_id or user_id,
         display_name=str(name)[:120] if name else None, chat_type=str(chat.get("chat_type") or "PRIVATE").upper(),
-        date=_int(raw.get("date")), text=_optional(raw.get("text")), photo_url=_optional(raw.get("photo_url")),
-        caption=_optional(raw.get("caption")), sticker=_optional(raw.get("sticker")))
-    return ZaloUpdate(str(payload.get("event_name") or ""), message)
+        date=_int(raw.get("date")), text=_optional(raw.get("text")), photo_url=_photo(raw),
+        caption=_optional(raw.get("caption")), sticker=_optional(raw.get("sticker")),
+        from_bot=sender.get("is_bot") is True)
+    event = str(payload.get("event_name") or "")
+    if not event and message.text is not None:  # an older or hand-made update: text is text
+        event = TEXT
+    return ZaloUpdate(event, message)
+
+
+def _photo(raw: dict[str, Any]) -> str | None:
+    """The photo's URL from `photo` (the documented field: a URL, or an object or list holding one)
+    or `photo_url`; None when neither gives an http(s) address."""
+    for value in (raw.get("photo"), raw.get("photo_url")):
+        if isinstance(value, list):
+            value = value[-1] if value else None  # the largest size comes last
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("photo_url") or value.get("src")
+        url = _optional(value)
+        if url and url.startswith(("https://", "http://")):
+            return url
+    return None
 
 
 def strip_mention(text: str, bot_names: tuple[str, ...] = ()) -> str:
-    """"@Gần Dân /ganket" → "/ganket": in groups Zalo only delivers messages that mention the bot."""
+    """"@Gần Dân Phúc Sơn 1" → "1": in groups Zalo only delivers messages that mention the bot,
+    by a name of one word or several."""
     stripped = text.lstrip()
     if not stripped.startswith("@"):
         return text
     for name in sorted(bot_names, key=len, reverse=True):
         if name and stripped[1:1 + len(name)].casefold() == name.casefold():
-            return stripped[1 + len(name):].lstrip()
+            rest = stripped[1 + len(name):]
+            if not rest or not (rest[0].isalnum() or rest[0] == "_"):  # "@GanDan2" is someone else
+                return rest.lstrip()
     command = stripped.find(" /")
     if command > 0:
         return stripped[command + 1:]
@@ -93,15 +116,22 @@ def strip_mention(text: str, bot_names: tuple[str, ...] = ()) -> str:
     return rest.lstrip()
 
 
+def mentioned_name(text: str) -> str | None:
+    """The name in "@Gần Dân Phúc Sơn /ganket": what people call the bot, learnt from a command."""
+    stripped = text.lstrip()
+    command = stripped.find(" /")
+    if not stripped.startswith("@") or command <= 1:
+        return None
+    return stripped[1:command].strip()[:120] or None
+
+
 def to_incoming(update: ZaloUpdate, bot_names: tuple[str, ...] = ()) -> Incoming | None:
-    """What the engine should see; None for events it must not see (unsupported, unknown)."""
+    """What the engine should see; None for content it cannot read (`unreadable` says why)."""
     message = update.message
     if update.event_name == TEXT:
         text, photo = message.text or "", None
-    elif update.event_name == IMAGE:
+    elif update.event_name == IMAGE and message.photo_url:
         text, photo = message.caption or message.text or "", message.photo_url
-    elif update.event_name == STICKER:
-        text, photo = "", None
     else:
         return None
     if message.is_group:
@@ -109,6 +139,16 @@ def to_incoming(update: ZaloUpdate, bot_names: tuple[str, ...] = ()) -> Incoming
     return Incoming(channel=Channel.ZALO, chat_id=message.chat_id, user_id=message.user_id, text=text,
                     photo=photo, message_id=message.message_id or None, display_name=message.display_name,
                     is_group=message.is_group)
+
+
+def unreadable(update: ZaloUpdate) -> Reply | None:
+    """The polite line for a message the bot cannot read (a photo without a URL, a sticker, a voice
+    message, content Zalo withholds); None for events that are not messages at all."""
+    if update.event_name == IMAGE:
+        return Reply(_("Gần Dân không đọc được ảnh này. Bạn hãy gửi lại ảnh, hoặc gõ nội dung bằng chữ."))
+    if update.event_name.startswith(MESSAGE):
+        return unsupported_reply()
+    return None
 
 
 def unsupported_reply() -> Reply:
