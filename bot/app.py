@@ -58,7 +58,8 @@ def _reason(error: BaseException) -> str:
 @asynccontextmanager
 async def open_app(settings: Settings, *, migrate: bool = True) -> AsyncIterator[App]:
     """Owns the engine for the lifetime of one command; migrates first so a new DB just works."""
-    engine = await connect_engine(settings.database_url, **serving_options(settings.database_url))
+    engine = await connect_engine(settings.database_url, hide_parameters=not settings.log_sql_parameters,
+                                  **serving_options(settings.database_url))
     try:
         if migrate:
             await upgrade(engine)

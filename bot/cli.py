@@ -79,7 +79,7 @@ def _main(argv: list[str]) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return 0
-        configure_logging(settings.log_level, settings.secrets)
+        configure_logging(settings.log_level, settings.secrets, sql_parameters=settings.log_sql_parameters)
         try:
             return asyncio.run(args.func(args, settings)) or 0
         except CommandError as error:  # what the admin typed names nothing usable: say so, change nothing

@@ -25,6 +25,10 @@ from models.roster.rows import SourceRow
 SUPPORTED = (".xlsx", ".csv")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _TITLE_ROWS = 5  # rows above the header a sheet may use for a title
+# A commune's roster or household list is a few thousand rows. The limits stop a malformed or
+# hostile file (a 1 MB .xlsx can unpack to gigabytes) before it costs minutes and memory.
+MAX_ROWS = 50_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .csv's size, or the sum of an .xlsx's unpacked parts
 
 
 class TableError(Exception):
@@ -32,7 +36,7 @@ class TableError(Exception):
 
     def __init__(self, code: str, detail: str = "", keys: Sequence[str] = ()) -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code  # "unsupported_format", "not_found", "unreadable", "encoding", "empty", …
+        self.code = code  # "unsupported_format", "not_found", "unreadable", "encoding", "empty", "too_large", …
         self.detail = detail
         self.keys = tuple(keys)  # for "missing_header": the canonical keys of the missing columns
 
@@ -108,7 +112,38 @@ def _to_table(raw_rows: Iterable[tuple[int, list[str]]], aliases: Mapping[str, S
     return Table(headers, rows)
 
 
+def _numbered(rows: Iterable[Iterable[Any]]) -> list[tuple[int, list[str]]]:
+    """Rows numbered from 1 as a spreadsheet shows them; stops at the first row past MAX_ROWS."""
+    numbered = []
+    for number, cells in enumerate(rows, start=1):
+        if number > MAX_ROWS:
+            raise TableError("too_many_rows", str(MAX_ROWS))
+        numbered.append((number, [cell_text(c) for c in cells]))
+    return numbered
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise TableError("unreadable", error.strerror or "") from None
+    if size > MAX_UNPACKED_BYTES:
+        raise TableError("too_large", f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """The zip's own directory says how large its parts unpack; read before openpyxl inflates any."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise TableError("unreadable", type(error).__name__) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TableError("too_large", f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
+
+
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    _check_size(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -118,17 +153,17 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
-        parsed = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # Numbered by record, as a spreadsheet program shows the file (a quoted newline stays in its cell).
+        return _numbered(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise TableError("unreadable", str(error)) from None
-    # Numbered by record, as a spreadsheet program shows the file (a quoted newline stays in its cell).
-    return [(number, [cell_text(c) for c in cells]) for number, cells in enumerate(parsed, start=1)]
 
 
 def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # imported here: only the xlsx path pays for it
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_unpacked_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ParseError) as error:
@@ -136,8 +171,7 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some generators write a wrong sheet size; read what is there
-        return [(number, [cell_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)]
+        return _numbered(sheet.iter_rows(min_row=1, values_only=True))
     except (zipfile.BadZipFile, KeyError, ValueError, ParseError) as error:
         raise TableError("unreadable", type(error).__name__) from None
     finally:

@@ -26,6 +26,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine; SQL parameters (names, concern texts) stay out of its log lines and error
+    texts unless `hide_parameters=False` is passed (LOG_SQL_PARAMETERS=1)."""
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         db_path = url.split("///", 1)[-1]
         if db_path and db_path != ":memory:":

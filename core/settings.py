@@ -58,6 +58,7 @@ class Settings:
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
+    log_sql_parameters: bool = False  # SQL parameters and rows (names, concern texts) in DEBUG logs
     web_listen: str = DEFAULT_WEB_LISTEN
     public_url: str | None = None  # where the web server is reached from outside: links to stored files
     daily_rollup_time: dt.time = DEFAULT_DAILY_ROLLUP_TIME
@@ -125,6 +126,16 @@ def _listen(value: str) -> str:
         raise SettingsError("WEB_LISTEN", _("phải có dạng máy:cổng, ví dụ 127.0.0.1:8080, nhận được “{value}”"
                                             ).format(value=value))
     return value
+
+
+def _flag(key: str, value: str | None) -> bool:
+    """An on/off setting: 1, true, yes or on; 0, false, no, off or unset."""
+    if value is None or value.lower() in ("0", "false", "no", "off"):
+        return False
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(key, _("phải là một trong {choices}, nhận được “{value}”").format(
+        choices="0, 1", value=value))
 
 
 def _rollup_time(value: str | None) -> dt.time:
@@ -202,6 +213,7 @@ def load_settings(
     if log_level not in _LOG_LEVELS:
         raise SettingsError("LOG_LEVEL", _("phải là một trong {choices}, nhận được “{value}”").format(
             choices=", ".join(_LOG_LEVELS), value=log_level))
+    log_sql_parameters = _flag("LOG_SQL_PARAMETERS", get("LOG_SQL_PARAMETERS"))
 
     web_listen = _listen(get("WEB_LISTEN") or DEFAULT_WEB_LISTEN)
     public_url = get("PUBLIC_URL")
@@ -224,6 +236,7 @@ def load_settings(
         default_locale=locale,
         timezone=timezone,
         log_level=log_level,
+        log_sql_parameters=log_sql_parameters,
         web_listen=web_listen,
         public_url=public_url,
         daily_rollup_time=daily_rollup_time,

@@ -143,6 +143,8 @@ def _table_problem(error: TableError, headers: Mapping[str, str]) -> str:
         "encoding": _("Tệp CSV không phải UTF-8; trong Excel chọn lưu dạng “CSV UTF-8”."),
         "empty": _("Tệp không có dữ liệu."),
         "duplicate_header": _("Cột “{detail}” xuất hiện hai lần."),
+        "too_many_rows": _("Tệp có hơn {detail} dòng: chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt."),
+        "too_large": _("Tệp quá lớn (khi giải nén vượt {detail}): chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt."),
     }
     return messages.get(error.code, error.code).format(detail=error.detail)
 

@@ -290,3 +290,12 @@ def test_cli_needs_a_known_commune_and_a_readable_file(cli_db, tmp_path, capsys)
     (tmp_path / "no_role.csv").write_text("Thôn,Họ và tên\nThôn A,B\n", encoding="utf-8")
     assert run_cli(tmp_path, "import", "roster", str(tmp_path / "no_role.csv")) == 1
     assert "Tệp thiếu cột: “Vai trò”" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_file_past_the_row_limit_in_one_line(cli_db, tmp_path, capsys):
+    asyncio.run(_setup_cli_db(cli_db))
+    big = tmp_path / "roster.csv"
+    big.write_text("Thôn,Họ và tên,Vai trò\n" + "Thôn A,Người,Thành viên\n" * 50_001, encoding="utf-8")
+    assert run_cli(tmp_path, "import", "roster", str(big)) == 1
+    assert capsys.readouterr().err == ("Tệp có hơn 50000 dòng: chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt.\n")
+    assert asyncio.run(_count(cli_db, Person)) == 0

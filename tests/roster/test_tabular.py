@@ -1,12 +1,15 @@
 """Reading spreadsheets: xlsx and csv quirks from real commune offices, and clear file-level errors."""
 
+import time
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from bot.tabular import TableError, cell_text, read_table
+from bot import tabular
+from bot.tabular import MAX_ROWS, TableError, cell_text, read_table
 from models.roster.importer import ROSTER_COLUMNS
 from models.roster.rows import alias_table, import_phone
 
@@ -102,3 +105,59 @@ def test_cell_text():
     assert cell_text(2.5) == "2.5"
     assert cell_text(None) == ""
     assert cell_text("  a \n b ") == "a b"
+
+
+def _xlsx_with_sheet(path: Path, rows: int, *, header: bool = True) -> Path:
+    """A valid .xlsx whose first sheet is `rows` one-cell rows, written straight into the zip (stays small)."""
+    wb = Workbook()
+    wb.active["A1"] = "placeholder"
+    template = path.with_suffix(".template.xlsx")
+    wb.save(template)
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info.filename))
+                continue
+            with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+                sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+                            b'.org/spreadsheetml/2006/main"><sheetData>')
+                first = 1
+                if header:
+                    sheet.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>Th\xc3\xb4n</t></is></c>'
+                                b'<c r="B1" t="inlineStr"><is><t>H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan</t></is></c>'
+                                b'<c r="C1" t="inlineStr"><is><t>Vai tr\xc3\xb2</t></is></c></row>')
+                    first = 2
+                whole, rest = divmod(rows - first + 1, 10_000)
+                chunk = b"<row><c><v>1</v></c></row>" * 10_000  # rows and cells may go unnumbered
+                for _ in range(whole):
+                    sheet.write(chunk)
+                sheet.write(chunk[:rest * len(chunk) // 10_000] + b"</sheetData></worksheet>")
+    template.unlink()
+    return path
+
+
+def test_a_sheet_past_the_row_limit_stops_with_one_error(tmp_path):
+    path = _xlsx_with_sheet(tmp_path / "roster.xlsx", MAX_ROWS + 10)
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(TableError) as caught:
+        read_table(path, ALIASES, REQUIRED)
+    assert (caught.value.code, caught.value.detail) == ("too_many_rows", str(MAX_ROWS))
+
+
+def test_a_csv_past_the_row_limit_stops_with_one_error(tmp_path):
+    path = write_csv(tmp_path / "r.csv", HEADER + "\n" + "Thôn A,,Người,,Thành viên\n" * MAX_ROWS, bom=False)
+    with pytest.raises(TableError) as caught:
+        read_table(path, ALIASES, REQUIRED)
+    assert caught.value.code == "too_many_rows"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
+    """8 million one-cell rows fit in a few hundred kilobytes zipped; the zip's directory gives them away."""
+    path = _xlsx_with_sheet(tmp_path / "bomb.xlsx", 8_000_000, header=False)
+    assert path.stat().st_size < 1024 * 1024
+    monkeypatch.setattr(tabular, "MAX_ROWS", 10_000_000)  # only the size check stands in the way
+    started = time.monotonic()
+    with pytest.raises(TableError) as caught:
+        read_table(path, ALIASES, REQUIRED)
+    assert caught.value.code == "too_large"
+    assert time.monotonic() - started < 1.0
