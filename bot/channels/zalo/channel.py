@@ -22,6 +22,7 @@ from bot.channels.zalo.client import BotInfo, ZaloClient, ZaloError
 from bot.channels.zalo.convert import UNSUPPORTED, Send, parse_update, to_incoming, to_sends, unsupported_reply
 from bot.channels.zalo.deliver import ZaloDeliverer
 from bot.outbox.files import Files
+from bot.web import read_json
 from core.i18n import use_locale
 from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming, Reply
@@ -95,7 +96,7 @@ class ZaloChannel:
             log.warning("zalo webhook: wrong or missing secret token from %s", request.remote)
             return web.json_response({"ok": False}, status=401)
         try:
-            payload = await request.json()
+            payload = await read_json(request)
         except ValueError:
             return web.json_response({"ok": False}, status=400)
         if not isinstance(payload, dict):
