@@ -22,3 +22,8 @@ def key_numbers(key: str, count: int) -> list[int] | None:
         return None
     numbers = [key_number(part) for part in parts]
     return None if None in numbers else numbers  # type: ignore[return-value]
+
+
+def choice_index(choice: str) -> int | None:
+    """The place "#3" names (a key too long for callback data is sent as its place), or None."""
+    return key_number(choice[1:], minimum=0) if choice.startswith("#") else None

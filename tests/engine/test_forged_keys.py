@@ -49,3 +49,28 @@ async def test_forged_numbers_later_in_a_key_are_stale_buttons(session, sessions
             await chat.say("/menu")
             await chat.say(choice=key)
             assert STALE in chat.screen, f"{key}:\n{chat.screen}"
+
+
+async def test_a_forged_place_for_a_long_key_is_a_stale_button(session, sessions):
+    """"#3" stands for the third option of a key too long for callback data: "#²" is none."""
+    await build_world(session)
+    chat = Chat(sessions, "member")
+    for forged in FORGED:
+        await chat.say("/menu")
+        await chat.say(choice=f"#{forged}")  # at the menu
+        assert STALE in chat.screen, forged
+        await chat.say("1")  # in a flow: the visit's household picker
+        await chat.say(choice=f"#{forged}")
+        assert STALE in chat.screen and "chọn hộ đã thăm" in chat.screen, forged
+    await chat.say("/menu")
+    await chat.say(choice="#0")
+    assert "chọn hộ đã thăm" in chat.screen  # a real place still picks
+
+
+async def test_a_forged_place_in_the_group_binding_choice_asks_again(session, sessions):
+    await build_world(session)
+    leader = Chat(sessions, "leader", chat_id="-100123")
+    for forged in FORGED:
+        await leader.say("/ganket@GanDanBot")
+        await leader.say(choice=f"#{forged}")
+        assert "Hãy chọn một số trong danh sách." in leader.screen, forged
