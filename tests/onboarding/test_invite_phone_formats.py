@@ -13,7 +13,7 @@ from tests.world import build_world
 
 # As the roster may hold it (the import writes 0912100022; older or hand-entered rows, any of these)
 # and as the newcomer may type it.
-STORED = ["0912100022", "0912 100 022", "+84912100022", "(+84) 912-100-022"]
+STORED = ["0912100022", "0912 100 022", "+84912100022", "+84 912.100.022"]  # the column holds 16
 TYPED = ["0912 100 022", "+84912100022", "84912100022"]
 
 
