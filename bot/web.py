@@ -49,13 +49,22 @@ def secret_matches(given: str | None, expected: str) -> bool:
     return hmac.compare_digest((given or "").encode("utf-8"), expected.encode("utf-8"))
 
 
+async def read_json(request: web.Request) -> Any:
+    """The body decoded; ValueError for anything that is not JSON we can read, deep nesting included
+    (json raises RecursionError there, which would otherwise end in a 500 and a traceback)."""
+    try:
+        return await request.json()
+    except RecursionError as error:
+        raise ValueError("JSON nested too deeply") from error
+
+
 def webhook_handler(hook: Webhook) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handle(request: web.Request) -> web.Response:
         if not secret_matches(request.headers.get(hook.header), hook.secret):
             log.warning("webhook: bad secret from %s", request.remote)
             return web.Response(status=401, text="unauthorized")
         try:
-            payload = await request.json()
+            payload = await read_json(request)
         except ValueError:
             return web.Response(status=400, text="not json")
         if not isinstance(payload, dict):

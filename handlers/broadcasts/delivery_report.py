@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from core.i18n import _
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
+from handlers.engine.keys import key_number
 from handlers.engine.outside_flows import action, command
 from handlers.engine.types import Option, Reply
 from models.broadcasts import announcements, delivery_report
@@ -31,7 +32,7 @@ def _stale() -> list[Reply]:
 
 def _id(key: str) -> int | None:
     parts = key.split(":")
-    return int(parts[1]) if len(parts) == 2 and parts[1].isdigit() else None
+    return key_number(parts[1]) if len(parts) == 2 else None
 
 
 @command("danhan", "received")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from core.i18n import _, format_date
 from handlers.engine.flow import Ctx
+from handlers.engine.keys import key_number
 from handlers.engine.outside_flows import action, command
 from handlers.engine.paging import fits, pages
 from handlers.engine.types import Option, Reply
@@ -190,14 +191,14 @@ async def on_button(ctx: Ctx, key: str) -> list[Reply] | tuple[str, dict]:
     """"pa:<id>" shows the concern; "pa:<id>:f:<page>" its full text; "pa:<id>:<action>" starts that
     action (checked again there)."""
     parts = key.split(":")
-    if len(parts) < 2 or not parts[1].isdigit():
+    concern_id, rest = key_number(parts[1]) if len(parts) >= 2 else None, parts[2:]
+    if concern_id is None:
         return [Reply(_("Nút này đã cũ."))]
-    concern_id, rest = int(parts[1]), parts[2:]
     if not rest:
         return await open_by_id(ctx, concern_id)
-    if rest[0] == FULL and len(rest) == 2 and rest[1].isdigit():
+    if rest[0] == FULL and len(rest) == 2 and (page := key_number(rest[1], minimum=0)) is not None:
         found = await visible_by_id(ctx.session, ctx.person.id, concern_id, await ctx.roles())
-        return [await full_text(ctx, *found, int(rest[1]))] if found else [Reply(not_found())]
+        return [await full_text(ctx, *found, page)] if found else [Reply(not_found())]
     if len(rest) == 1 and rest[0] in ACTIONS_BY_KEY:
         return ACT_FLOW, {"concern_id": concern_id, "act": ACTIONS_BY_KEY[rest[0]]}
     return [Reply(_("Nút này đã cũ."))]

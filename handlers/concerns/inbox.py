@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.i18n import _
 from handlers.concerns.detail import LIST, open_by_id
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
+from handlers.engine.keys import key_number
 from handlers.engine.outside_flows import action
 from handlers.engine.types import Option, Reply
 from models import access
@@ -31,10 +32,12 @@ async def start(ctx: Ctx) -> str:
 
 
 @action(LIST)
-async def back_to_list(ctx: Ctx, key: str) -> tuple[str, dict]:
+async def back_to_list(ctx: Ctx, key: str) -> list[Reply] | tuple[str, dict]:
     """"pal:<category>:<village>:<status>:<page>" from a concern's screen: the list as it was left."""
     parts = key.split(":")[1:]
-    values = [int(part) if part.isdigit() else None for part in parts] if len(parts) == 4 else [None] * 4
+    values = [key_number(part, minimum=0) if part else None for part in parts]
+    if len(parts) != 4 or any(part and value is None for part, value in zip(parts, values)):
+        return [Reply(_("Nút này đã cũ."))]
     data = {name: value for name, value in zip(("cat", "vil", "st"), values[:3]) if value is not None}
     return "concern_inbox", {**data, "page": values[3] or 0}
 

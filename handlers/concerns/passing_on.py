@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.i18n import _, format_date
 from handlers.engine.flow import Ctx
+from handlers.engine.keys import key_numbers
 from handlers.engine.outside_flows import action
 from handlers.engine.types import Reply
 from models.concerns import passing_on
@@ -19,11 +20,12 @@ from models.tables import Household
 async def told(ctx: Ctx, key: str) -> list[Reply]:
     """The household heard the answer: the row's volunteer, whoever handles the concern, or a
     leader of its village may record it."""
-    parts = key.split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+    numbers = key_numbers(key, 2) if key.count(":") == 2 else None
+    if numbers is None:
         return [Reply(_("Nút này đã cũ."))]
-    found = await passing_on.row_with_concern(ctx.session, int(parts[2]))
-    if found is None or found[1].id != int(parts[1]):
+    concern_id, row_id = numbers
+    found = await passing_on.row_with_concern(ctx.session, row_id)
+    if found is None or found[1].id != concern_id:
         return [Reply(_("Nút này đã cũ."))]
     row, concern = found
     if not await passing_on.may_record_told(ctx.session, ctx.person.id, row, concern, await ctx.roles()):

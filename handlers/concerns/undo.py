@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.i18n import _
 from handlers.engine.flow import Ctx
+from handlers.engine.keys import key_number
 from handlers.engine.outside_flows import action
 from handlers.engine.types import Option, Reply
 from models.concerns.record import UNDO_WINDOW, UndoRefused, undo_concern
@@ -31,9 +32,9 @@ def _refusal(reason: UndoRefused) -> str:
 @action(PREFIX)
 async def answer(ctx: Ctx, key: str) -> list[Reply]:
     parts = key.split(":")
-    if len(parts) not in (2, 3) or not parts[1].isdigit():
+    concern_id = key_number(parts[1]) if len(parts) in (2, 3) else None
+    if concern_id is None:
         return [Reply(_("Nút này đã cũ."))]
-    concern_id = int(parts[1])
     if len(parts) == 2:
         concern = await ctx.session.get(Concern, concern_id)
         if concern is None or concern.reporter_id != ctx.person.id or ctx.now - concern.created_at > UNDO_WINDOW:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core.i18n import _, format_date
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Step
+from handlers.engine.keys import key_number, key_numbers
 from handlers.engine.outside_flows import action
 from handlers.engine.types import Option, Reply
 from models import access
@@ -131,10 +132,11 @@ async def finish(ctx: Ctx) -> list[Reply]:
 async def _report(ctx: Ctx, key: str) -> tuple[ReportDeadline, OrgUnit, str] | None:
     """The deadline, unit and period a "rp:"/"ru:" key names, if they still belong together."""
     parts = key.split(":")
-    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
+    numbers = key_numbers(key, 2) if len(parts) == 4 else None
+    if numbers is None:
         return None
-    deadline = await ctx.session.get(ReportDeadline, int(parts[1]))
-    unit = await ctx.session.get(OrgUnit, int(parts[2]))
+    deadline = await ctx.session.get(ReportDeadline, numbers[0])
+    unit = await ctx.session.get(OrgUnit, numbers[1])
     if deadline is None or unit is None or unit.kind != deadline.level or f"/{deadline.commune_id}/" not in unit.path:
         return None
     return deadline, unit, parts[3]
@@ -188,7 +190,8 @@ async def unmark(ctx: Ctx, key: str) -> list[Reply]:
 async def remind(ctx: Ctx, key: str) -> list[Reply]:
     """The commune's leads remind every unit still owing a report, once per unit a day."""
     parts = key.split(":")
-    deadline = await ctx.session.get(ReportDeadline, int(parts[1])) if len(parts) == 3 and parts[1].isdigit() else None
+    deadline_id = key_number(parts[1]) if len(parts) == 3 else None
+    deadline = await ctx.session.get(ReportDeadline, deadline_id) if deadline_id is not None else None
     commune = await ctx.session.get(OrgUnit, deadline.commune_id) if deadline is not None else None
     if deadline is None or commune is None:
         return [Reply(_("Nút này đã cũ."))]

@@ -19,6 +19,7 @@ from handlers.engine import outside_flows, paging
 from handlers.engine.checks import undeclared
 from handlers.engine.commands import parse_command
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay
+from handlers.engine.keys import choice_index
 from handlers.engine.matching import is_label, is_number, match_option
 from handlers.engine.types import Incoming, Option, Reply
 from handlers.groups import binding
@@ -199,9 +200,9 @@ def _picked(ctx: Ctx, text: str) -> Option | None:
     options = offered(ctx)
     choice = ctx.incoming.choice
     if choice is not None:
-        if choice.startswith("#") and choice[1:].isdigit():  # a key too long for callback data
-            index = int(choice[1:])
-            return options[index] if index < len(options) else None
+        if choice.startswith("#"):  # a key too long for callback data
+            index = choice_index(choice)
+            return options[index] if index is not None and index < len(options) else None
         return next((o for o in options if o.key == choice), None)
     return match_option(options, text)
 

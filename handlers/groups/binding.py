@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.i18n import _
 from handlers.engine.flow import Ctx
+from handlers.engine.keys import choice_index
 from handlers.engine.matching import match_option
 from handlers.engine.types import Option, Reply
 from models import conversations, groups
@@ -65,8 +66,9 @@ async def _start(ctx: Ctx) -> list[Reply]:
 async def _choose(ctx: Ctx, text: str) -> list[Reply]:
     offered = [Option(k, label) for k, label in ctx.data.get("_offered", [])]
     choice = ctx.incoming.choice
-    if choice and choice.startswith("#") and choice[1:].isdigit() and int(choice[1:]) < len(offered):
-        choice = offered[int(choice[1:])].key
+    index = choice_index(choice) if choice else None
+    if index is not None and index < len(offered):
+        choice = offered[index].key
     option = next((o for o in offered if o.key == choice), None) if choice else match_option(offered, text)
     if option is None:
         return [Reply(_("Hãy chọn một số trong danh sách."), tuple(offered))]

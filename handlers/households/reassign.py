@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from core.i18n import _
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Step
+from handlers.engine.keys import key_number
 from handlers.engine.outside_flows import action
 from handlers.engine.types import Option, Reply
 from models import access
@@ -16,10 +17,10 @@ LISTED = 8
 
 @action("ra")
 async def open_from_notice(ctx: Ctx, key: str) -> list[Reply] | tuple[str, dict]:
-    team_id = key[3:]
-    if not team_id.isdigit():
+    team_id = key_number(key[3:])
+    if team_id is None:
         return [Reply(_("Nút này đã cũ."))]
-    return "reassign", {"team": int(team_id)}
+    return "reassign", {"team": team_id}
 
 
 async def _team(ctx: Ctx) -> OrgUnit:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from core.i18n import _, __, format_date
 from handlers.engine.flow import Ctx, Flow, Invalid, Prompt
+from handlers.engine.keys import key_number
 from handlers.engine.outside_flows import action
 from handlers.engine.steps import TextRule, text_step
 from handlers.engine.types import Option, Reply
@@ -40,10 +41,11 @@ def _when(ctx: Ctx, meeting: Meeting) -> tuple[str, str]:
 @action("mt")
 async def on_reminder(ctx: Ctx, key: str) -> list[Reply] | tuple[str, dict]:
     parts = key.split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("y", "n"):
+    meeting_id = key_number(parts[1]) if len(parts) == 3 else None
+    if meeting_id is None or parts[2] not in ("y", "n"):
         return [Reply(_("Nút này đã cũ."))]
     try:
-        meeting = await _answerable(ctx, int(parts[1]))
+        meeting = await _answerable(ctx, meeting_id)
     except Invalid as problem:
         return [Reply(str(problem))]
     if parts[2] == "n":

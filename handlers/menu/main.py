@@ -6,6 +6,7 @@ from core.i18n import _
 from handlers.digests import on_demand
 from handlers.engine import outside_flows
 from handlers.engine.flow import Ctx, Prompt
+from handlers.engine.keys import key_number
 from handlers.engine.types import Option, Reply
 from handlers.meetings import leader
 from handlers.menu import mute, nhom, overview
@@ -82,7 +83,7 @@ def help_text() -> str:
 def global_option(key: str) -> Option | None:
     """Buttons still valid on an older message: menu entries and undo."""
     if (key in FLOW_ENTRIES or key in VIEW_ENTRIES or key in ("m:main", access.MORE)
-            or key.startswith("undo:")):
+            or key.startswith("undo:") and key_number(key[5:]) is not None):
         return Option(key, "")
     if outside_flows.find(key) is not None:
         return Option(key, "")
@@ -104,8 +105,8 @@ async def act(ctx: Ctx, key: str) -> str | list[Reply]:
             if key not in access.menu_entries(await ctx.roles()):
                 return [Reply(_("Mục này dành cho tổ trưởng và lãnh đạo xã."))]
         return await VIEW_ENTRIES[key](ctx)
-    if key.startswith("undo:") and key[5:].isdigit():
-        visit = await undo_visit(ctx.session, person_id=ctx.person.id, visit_id=int(key[5:]), now=ctx.now)
+    if key.startswith("undo:") and (visit_id := key_number(key[5:])) is not None:
+        visit = await undo_visit(ctx.session, person_id=ctx.person.id, visit_id=visit_id, now=ctx.now)
         if visit is None:
             return [Reply(_("Không hoàn tác được: đã quá 10 phút hoặc lượt thăm không còn."))]
         return [Reply(_("↩ Đã hoàn tác lượt thăm."))]

@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.text import fold
+from core.text import fold, normalize_phone
 from models import audit
 from models.enums import Channel, UnitKind
 from models.people.invites import consume_invite
@@ -15,6 +15,18 @@ from models.units import tree
 
 class AlreadyLinked(Exception):
     """This chat account already belongs to another person."""
+
+
+def _same_phone(stored: str | None, phone: str) -> bool:
+    """A roster phone may be written "0912 100 022" or "+84912100022": compared in national form."""
+    return stored is not None and (stored == phone or normalize_phone(stored) == phone)
+
+
+async def phone_taken(session: AsyncSession, phone: str) -> bool:
+    """Whether someone already has this phone, however the roster wrote it (narrowed by its last
+    digits in SQL, every format ends with them, then compared in national form)."""
+    stored = await session.scalars(select(Person.phone).where(Person.phone.like(f"%{phone[-3:]}")))
+    return any(_same_phone(found, phone) for found in stored)
 
 
 async def match_person(session: AsyncSession, invite: InviteCode, channel: Channel, full_name: str,
@@ -30,11 +42,12 @@ async def match_person(session: AsyncSession, invite: InviteCode, channel: Chann
         .where(Membership.unit_id == invite.unit_id, Membership.role == invite.role,
                Membership.ended_at.is_(None), Person.id.not_in(linked))
     )).all()
+    phone = (normalize_phone(phone) or phone) if phone else None
     if phone:
-        by_phone = [p for p in candidates if p.phone == phone]
+        by_phone = [p for p in candidates if _same_phone(p.phone, phone)]
         if by_phone:
             return by_phone[0]
-    by_name = [p for p in candidates if p.name_key == fold(full_name) and (not phone or p.phone in (None, phone))]
+    by_name = [p for p in candidates if p.name_key == fold(full_name) and (not phone or p.phone is None or _same_phone(p.phone, phone))]
     return by_name[0] if len(by_name) == 1 else None
 
 
@@ -53,7 +66,8 @@ async def join(
         person = await session.get(Person, invite.person_id)
     if person is None:
         person = await match_person(session, invite, channel, full_name, phone)
-    taken = phone is not None and await session.scalar(select(Person.id).where(Person.phone == phone)) is not None
+    phone = (normalize_phone(phone) or phone) if phone else None
+    taken = phone is not None and await phone_taken(session, phone)
     if person is None:
         # A phone already on the roster for someone else is not copied: phones identify people.
         person = Person(full_name=full_name, name_key=fold(full_name), phone=None if taken else phone,

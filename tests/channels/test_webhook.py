@@ -17,13 +17,17 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import App
 from bot.channels.telegram.channel import TelegramChannel, make_bot
 from bot.commands.run import serve_channels
-from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, Webhook, build_app, secret_matches, serve
+from bot.channels.zalo import ZaloChannel, ZaloClient
+from bot.web import (TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app,
+                     secret_matches, serve)
 from core.settings import Settings
 from handlers.engine.gateway import Gateway
 from models.enums import Channel
 from models.tables import ChatIdentity
 from tests.channels.test_telegram_e2e import ENV, FAST, MEMBER_ID
 from tests.fakes.telegram_api import BOT_USERNAME, TOKEN, FakeTelegram
+from tests.fakes.zalo_api import TOKEN as ZALO_TOKEN
+from tests.fakes.zalo_api import FakeZaloApi
 from tests.world import build_world
 
 SECRET = "s3cret_Webhook-token_0123456789"
@@ -146,3 +150,37 @@ async def test_gandan_run_sets_the_webhook_and_serves_it(fake, engine, sessions,
     finally:
         stop.set()
         assert await asyncio.wait_for(run, 5) == 0
+
+
+DEEP = (b"[" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000, b'{"message": ' + b"[" * 50_000 + b"]" * 50_000
+        + b"}", b"\xff\xfe{}", b'{"update_id": 1, "message": {"text": "\xc3"}}')
+
+
+async def post_raw(url: str, body: bytes, header: str, secret: str) -> int:
+    async with aiohttp.ClientSession() as client:
+        async with client.post(url, data=body, headers={header: secret, "Content-Type": "application/json"}) as response:
+            await response.read()
+            return response.status
+
+
+async def test_deeply_nested_or_undecodable_json_with_the_right_secret_gets_400(fake, engine, sessions, member,
+                                                                                caplog):
+    """json.loads raises RecursionError on deep nesting (not a ValueError): it is a bad body, not a 500."""
+    async with FakeZaloApi() as api, ZaloClient(ZALO_TOKEN, api.base_url) as client:
+        zalo = ZaloChannel(client, Gateway(sessions, ENV), webhook_secret=SECRET)
+        try:
+            async with webhook_server(fake, engine, sessions) as (url, channel):
+                app = build_app(engine, {"zalo": "webhook"}, [Webhook(ZALO_PATH, ZALO_SECRET_HEADER, SECRET, zalo.accept)])
+                app.router.add_post("/zalo/own", zalo.webhook_handler)  # the channel's own handler, used alone
+                async with serve(app, "127.0.0.1", 0) as (host, port):
+                    for body in DEEP:
+                        assert await post_raw(url + TELEGRAM_PATH, body, TELEGRAM_SECRET_HEADER, SECRET) == 400
+                        for path in (ZALO_PATH, "/zalo/own"):
+                            assert await post_raw(f"http://{host}:{port}{path}", body, ZALO_SECRET_HEADER,
+                                                  SECRET) == 400, path
+                    await asyncio.sleep(0.1)
+                    assert not channel.runtime.tasks and not zalo.runtime.tasks
+                    assert (await post(url, {"update_id": 1, **fake.message_update(member, "/menu")}, SECRET))[0] == 200
+        finally:
+            await zalo.close()
+    assert "Traceback" not in caplog.text and "Error handling request" not in caplog.text

@@ -19,10 +19,18 @@ from aiohttp import web
 
 from bot.channels.runtime import CONCURRENCY, RetryAfter, RetryPolicy, Runtime, Transient, Unreachable
 from bot.channels.zalo.client import BotInfo, ZaloClient, ZaloError
-from bot.channels.zalo.convert import (Send, mentioned_name, parse_update, strip_mention, to_incoming, to_sends,
-                                      unreadable)
+from bot.channels.zalo.convert import (
+    Send,
+    mentioned_name,
+    parse_update,
+    strip_mention,
+    to_incoming,
+    to_sends,
+    unreadable,
+)
 from bot.channels.zalo.deliver import ZaloDeliverer
 from bot.outbox.files import Files
+from bot.web import read_json
 from handlers.engine.commands import parse_command
 from handlers.engine.gateway import Gateway
 from handlers.engine.types import Incoming, Reply
@@ -114,7 +122,7 @@ class ZaloChannel:
             log.warning("zalo webhook: wrong or missing secret token from %s", request.remote)
             return web.json_response({"ok": False}, status=401)
         try:
-            payload = await request.json()
+            payload = await read_json(request)
         except ValueError:
             return web.json_response({"ok": False}, status=400)
         if not isinstance(payload, dict):
