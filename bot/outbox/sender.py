@@ -69,12 +69,20 @@ class OutboxSender:
         self.max_attempts = max_attempts
         self.idle = idle
         self.slots = asyncio.Semaphore(concurrency)
-        seconds = lambda: clock().timestamp()  # noqa: E731
-        self.limiters = {channel: Limiter(rates[channel], seconds) for channel in self.deliverers}
+        self.rates = rates
+        self.limiters = {channel: Limiter(rates[channel], self._seconds) for channel in self.deliverers}
         self._offset = dt.timedelta(0)
         # Chats whose earlier message went back to the queue: later ones wait for it, to keep the order.
         self.held: dict[tuple[Channel, str], dt.datetime] = {}
         self.stop = asyncio.Event()  # set: the deliveries in flight end, the rest of the batch is released
+
+    def _seconds(self) -> float:
+        return self.clock().timestamp()
+
+    def add(self, channel: Channel, deliverer: Deliverer) -> None:
+        """A channel that came up after the sender started (its platform was unreachable at first)."""
+        self.deliverers[channel] = deliverer
+        self.limiters[channel] = Limiter(self.rates[channel], self._seconds)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Drains the outbox until `stop`; deliveries in flight end, claimed rows not begun are released."""
