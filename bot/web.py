@@ -1,5 +1,6 @@
 """The bot's own web server, behind the operator's HTTPS reverse proxy: one webhook route per
-platform (each checks its secret header), `/healthz` for monitoring, and `/files/<token>` for the
+platform (each checks its secret header; 503 while its channel is still starting), `/healthz` for
+monitoring (each channel's state: "polling", "webhook", "starting" or "down: …"), and `/files/<token>` for the
 stored files Zalo fetches by link (a chart, a spreadsheet): unknown or expired tokens get 404,
 and nothing lists the files.
 
@@ -44,6 +45,10 @@ class Webhook:
     accept: Callable[[dict[str, Any]], Awaitable[None]]
 
 
+class ChannelDown(Exception):
+    """A webhook arrived for a channel still starting: the platform is asked to try again (503)."""
+
+
 def secret_matches(given: str | None, expected: str) -> bool:
     """Constant-time, so the secret cannot be guessed byte by byte from response times."""
     return hmac.compare_digest((given or "").encode("utf-8"), expected.encode("utf-8"))
@@ -71,6 +76,8 @@ def webhook_handler(hook: Webhook) -> Callable[[web.Request], Awaitable[web.Resp
             return web.Response(status=400, text="not an object")
         try:
             await hook.accept(payload)
+        except ChannelDown:
+            return web.Response(status=503, text="starting")
         except Exception as error:  # a malformed update: say so once, the platform stops retrying it
             log.warning("webhook %s: unusable update (%s)", hook.path, type(error).__name__)
             return web.Response(status=400, text="bad update")

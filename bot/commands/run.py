@@ -18,6 +18,9 @@ import signal
 import socket
 from collections.abc import Awaitable, Callable
 from functools import partial
+from typing import Any
+
+from aiogram.methods import DeleteWebhook
 
 from bot.app import App, open_app
 from bot.channels.protocol import OutboxChannel
@@ -27,7 +30,7 @@ from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
 from bot.outbox.files import Files
 from bot.outbox.sender import Deliverer, OutboxSender
-from bot.web import TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
+from bot.web import TELEGRAM_PATH, ChannelDown, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
 from core.i18n import _
 from core.settings import Settings
 from handlers.engine.checks import check_flows
@@ -88,56 +91,69 @@ async def serve_until_signal(app: App) -> int:
                 loop.remove_signal_handler(sig)
 
 
-async def serve_channels(app: App, stop: asyncio.Event) -> int:
-    """Every channel with a token — Telegram and Zalo, each by webhook or polling — until `stop`."""
+# Start-up retries when a platform cannot be reached: 1 s, 2 s, 4 s … at most a minute apart.
+FIRST_RETRY = 1.0
+MAX_RETRY = 60.0
+
+
+async def serve_channels(app: App, stop: asyncio.Event, *, first_retry: float = FIRST_RETRY,
+                         max_retry: float = MAX_RETRY) -> int:
+    """Every channel with a token — Telegram and Zalo, each by webhook or polling — until `stop`.
+
+    A platform that cannot be reached at start is retried in the background with back-off; the
+    other channel, the outbox and the scheduler go on, and `/healthz` shows it as down meanwhile.
+    """
     settings = app.settings
     gateway = Gateway(app.sessions, Env(tz=settings.tz, default_locale=settings.default_locale))
     status: dict[str, str] = {}
     hooks: list[Webhook] = []
     runners: list[Callable[[], Awaitable[int]]] = []
-    channels: list[OutboxChannel] = []
+    up: dict[str, OutboxChannel] = {}  # the channels started so far, by name
+    closers: list[Callable[[], Awaitable[None]]] = []
     # Charts, spreadsheets and photos for the outbox; Zalo fetches them from our web server by link.
     files = Files(app.sessions, public_url=settings.public_url, default_locale=settings.default_locale)
+    # Each channel hands the outbox its own deliverer once up (Telegram's also lets Zalo fetch its photos).
+    sender = OutboxSender(app.sessions, {}, worker_id=f"{socket.gethostname()}:{os.getpid()}")
+
+    def started(name: str, channel: OutboxChannel, close: Callable[[], Awaitable[None]]) -> None:
+        up[name] = channel
+        closers.append(close)
+        sender.add(channel.platform, channel.deliverer(files))
+
+    def accept(name: str, method: str) -> Callable[[dict[str, Any]], Awaitable[None]]:
+        async def hook(payload: dict[str, Any]) -> None:
+            channel = up.get(name)
+            if channel is None:
+                raise ChannelDown(name)
+            await getattr(channel, method)(payload)
+        return hook
+
+    async def close_all() -> None:
+        for close in reversed(closers):
+            await close()
+
     async with contextlib.AsyncExitStack() as stack:
         scheduler = build_scheduler(app.sessions, settings)  # reminders and nudges into the outbox
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
+        stack.push_async_callback(close_all)  # after the web server stopped taking webhooks
+        retry = partial(_until_up, stop=stop, status=status, first=first_retry, most=max_retry)
         if settings.telegram_bot_token:
-            try:
-                telegram = await TelegramChannel.connect(settings, gateway)
-            except Exception as error:
-                log.error("telegram: cannot start (getMe failed: %s)", type(error).__name__)
-                return 1
-            stack.push_async_callback(telegram.close)
-            channels.append(telegram)
-            await telegram.set_commands()
-            if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+            webhook = settings.telegram_webhook_url and settings.telegram_webhook_secret
+            if webhook:
                 hooks.append(Webhook(TELEGRAM_PATH, TELEGRAM_SECRET_HEADER, settings.telegram_webhook_secret,
-                                     telegram.accept))
-                runners.append(partial(_webhook, telegram, settings.telegram_webhook_url,
-                                       settings.telegram_webhook_secret, status, stop))
-            else:
-                runners.append(partial(_polling, telegram, status, stop))
+                                     accept("telegram", "accept")))
+            runners.append(partial(_telegram, settings, gateway, retry, started, status, stop))
         if settings.zalo_bot_token:
             client = await stack.enter_async_context(ZaloClient(settings.zalo_bot_token, settings.zalo_api_base_url))
             zalo = ZaloChannel(client, gateway, webhook_secret=settings.zalo_webhook_secret,
                                bot_names=(settings.zalo_bot_name,) if settings.zalo_bot_name else ())
-            try:
-                await zalo.connect()
-            except Exception as error:
-                log.error("zalo: cannot start (getMe failed: %s)", type(error).__name__)
-                return 1
-            stack.push_async_callback(zalo.close)
-            channels.append(zalo)
             if settings.zalo_webhook_url and settings.zalo_webhook_secret:
-                hooks.append(Webhook(ZALO_PATH, ZALO_SECRET_HEADER, settings.zalo_webhook_secret, zalo.accept))
+                hooks.append(Webhook(ZALO_PATH, ZALO_SECRET_HEADER, settings.zalo_webhook_secret,
+                                     accept("zalo", "accept")))
             runners.append(partial(_zalo, zalo, settings.zalo_webhook_url, settings.zalo_webhook_secret,
-                                   status, stop))
-        # Each channel hands the outbox its own deliverer (Telegram's also lets Zalo fetch its photos).
-        deliverers: dict[Platform, Deliverer] = {channel.platform: channel.deliverer(files) for channel in channels}
-        if deliverers:
-            sender = OutboxSender(app.sessions, deliverers, worker_id=f"{socket.gethostname()}:{os.getpid()}")
-            runners.append(partial(_outbox, sender, stop))
+                                   retry, started, status, stop))
+        runners.append(partial(_outbox, sender, stop))
         host, port = settings.web_address
         try:
             await stack.enter_async_context(serve(build_app(app.engine, status, hooks, files), host, port))
@@ -150,21 +166,62 @@ async def serve_channels(app: App, stop: asyncio.Event) -> int:
         return max(results, default=0)
 
 
+async def _until_up(name: str, what: str, attempt: Callable[[], Awaitable[Any]], *, stop: asyncio.Event,
+                    status: dict[str, str], first: float, most: float) -> bool:
+    """`attempt` retried with back-off until it succeeds (True) or `stop` (False); `/healthz` shows the wait."""
+    delay = first
+    while not stop.is_set():
+        try:
+            await attempt()
+            return True
+        except Exception as error:
+            status[name] = f"down: {what} failed ({type(error).__name__}), retrying in {delay:g}s"
+            log.error("%s: %s", name, status[name])
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        delay = min(most, delay * 2)
+    return False
+
+
+Started = Callable[[str, OutboxChannel, Callable[[], Awaitable[None]]], None]
+Retry = Callable[[str, str, Callable[[], Awaitable[Any]]], Awaitable[bool]]
+
+
+async def _telegram(settings: Settings, gateway: Gateway, retry: Retry, started: Started,
+                    status: dict[str, str], stop: asyncio.Event) -> int:
+    """Connects (getMe), sets the menu and the webhook or polling mode, retrying while Telegram is away."""
+    status["telegram"] = "starting"
+    channel: list[TelegramChannel] = []
+
+    async def connect() -> None:
+        channel.append(await TelegramChannel.connect(settings, gateway))
+
+    if not await retry("telegram", "getMe", connect):
+        return 0
+    telegram = channel[0]
+    await telegram.set_commands()  # a failure is logged: the bot works without its menu
+    url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
+    if url and secret:
+        if not await retry("telegram", "setWebhook", partial(telegram.set_webhook, url, secret)):
+            await telegram.close()
+            return 0
+        started("telegram", telegram, telegram.close)
+        return await _webhook(status, stop)
+    delete = partial(telegram.sender.call, DeleteWebhook(drop_pending_updates=False))
+    if not await retry("telegram", "deleteWebhook", delete):
+        await telegram.close()
+        return 0
+    started("telegram", telegram, telegram.close)
+    return await _polling(telegram, status, stop)
+
+
 async def _outbox(sender: OutboxSender, stop: asyncio.Event) -> int:
     """Reminders, nudges and forwards queued by the flows and jobs, until `stop`."""
     await sender.run(stop)
     return 0
 
 
-async def _webhook(telegram: TelegramChannel, url: str, secret: str, status: dict[str, str],
-                   stop: asyncio.Event) -> int:
-    try:
-        await telegram.set_webhook(url, secret)
-    except Exception as error:
-        status["telegram"] = f"error: setWebhook failed ({type(error).__name__})"
-        log.error("telegram: setWebhook failed: %s", type(error).__name__)
-        stop.set()
-        return 1
+async def _webhook(status: dict[str, str], stop: asyncio.Event) -> int:
     status["telegram"] = "webhook"
     log.info("telegram: webhook mode")
     await stop.wait()
@@ -193,19 +250,19 @@ async def _polling(telegram: TelegramChannel, status: dict[str, str], stop: asyn
     return 0
 
 
-async def _zalo(zalo: ZaloChannel, url: str | None, secret: str | None, status: dict[str, str],
-                stop: asyncio.Event) -> int:
+async def _zalo(zalo: ZaloChannel, url: str | None, secret: str | None, retry: Retry, started: Started,
+                status: dict[str, str], stop: asyncio.Event) -> int:
     """Zalo by webhook when ZALO_WEBHOOK_URL is set (registered here), else by getUpdates."""
-    try:
-        if url and secret:
-            await zalo.client.set_webhook(url, secret)
-        else:
-            await zalo.client.delete_webhook()  # getUpdates answers nothing while a webhook is set
-    except Exception as error:
-        status["zalo"] = f"error: {'setWebhook' if url else 'deleteWebhook'} failed ({type(error).__name__})"
-        log.error("zalo: %s", status["zalo"])
-        stop.set()
-        return 1
+    status["zalo"] = "starting"
+    if not await retry("zalo", "getMe", zalo.connect):
+        return 0
+    if url and secret:
+        ready = await retry("zalo", "setWebhook", partial(zalo.client.set_webhook, url, secret))
+    else:  # getUpdates answers nothing while a webhook is set
+        ready = await retry("zalo", "deleteWebhook", zalo.client.delete_webhook)
+    if not ready:
+        return 0
+    started("zalo", zalo, zalo.close)
     status["zalo"] = "webhook" if url else "polling"
     log.info("zalo: %s mode", status["zalo"])
     if url:

@@ -31,7 +31,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BASE_BACKOFF = 10.0  # seconds before the second try; doubled for every further one
 MAX_BACKOFF = 1800.0
-LEASE = dt.timedelta(minutes=10)  # longer than any one delivery may take (HTTP timeouts, rate waits)
+# Longer than one delivery may take (a 60 s file download, a 60 s send timeout); it runs from the row's
+# own start and is renewed before each retry of an inline 429 wait, so a crash delays a message by this.
+LEASE = dt.timedelta(minutes=3)
 MAX_THROTTLED = dt.timedelta(hours=24)  # a message rate-limited for this long fails after all
 MAX_CHAT_WAIT = 10.0  # seconds: a chat that must wait longer (a busy group) is deferred, not waited on
 MAX_INLINE_WAIT = 60.0  # seconds: a shorter 429 is waited out in place; a longer one requeues the message
@@ -67,14 +69,24 @@ class OutboxSender:
         self.max_attempts = max_attempts
         self.idle = idle
         self.slots = asyncio.Semaphore(concurrency)
-        seconds = lambda: clock().timestamp()  # noqa: E731
-        self.limiters = {channel: Limiter(rates[channel], seconds) for channel in self.deliverers}
+        self.rates = rates
+        self.limiters = {channel: Limiter(rates[channel], self._seconds) for channel in self.deliverers}
         self._offset = dt.timedelta(0)
         # Chats whose earlier message went back to the queue: later ones wait for it, to keep the order.
         self.held: dict[tuple[Channel, str], dt.datetime] = {}
+        self.stop = asyncio.Event()  # set: the deliveries in flight end, the rest of the batch is released
+
+    def _seconds(self) -> float:
+        return self.clock().timestamp()
+
+    def add(self, channel: Channel, deliverer: Deliverer) -> None:
+        """A channel that came up after the sender started (its platform was unreachable at first)."""
+        self.deliverers[channel] = deliverer
+        self.limiters[channel] = Limiter(self.rates[channel], self._seconds)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Drains the outbox until `stop`; the batch in hand is finished first."""
+        """Drains the outbox until `stop`; deliveries in flight end, claimed rows not begun are released."""
+        self.stop = stop
         log.info("outbox sender %s started (%s)", self.worker_id, ", ".join(c.value for c in self.deliverers))
         while not stop.is_set():
             try:
@@ -112,14 +124,17 @@ class OutboxSender:
         channel, chat_id = queue[0].channel, queue[0].chat_id
         limiter = self.limiters[channel]
         for index, claim in enumerate(queue):
+            if self.stop.is_set():  # shutting down: the next sender takes them at once, not after the lease
+                for unsent in queue[index:]:
+                    await self._record(delivery.release, unsent.id, next_attempt_at=self.now())
+                return
             held = self.held.get((channel, chat_id))
             wait = limiter.chat_wait(chat_id)
             if held is None and wait > MAX_CHAT_WAIT:
                 held = self.now() + dt.timedelta(seconds=wait)
             if held is not None and held > self.now():
                 for deferred in queue[index:]:
-                    await self._record(delivery.mark_retry, deferred.id, next_attempt_at=held, error=None,
-                                       count_attempt=False)
+                    await self._record(delivery.release, deferred.id, next_attempt_at=held)
                 return
             self.held.pop((channel, chat_id), None)
             async with self.slots:
@@ -130,6 +145,10 @@ class OutboxSender:
 
     async def _deliver(self, claim: Claim, limiter: Limiter) -> dt.datetime | None:
         """One message to its end or back to the queue; when it went back, until when."""
+        begun = await self._begin(claim)
+        if begun is None:
+            return None
+        claim = begun
         if claim.attempts > self.max_attempts:  # reclaimed after crashes more often than we would retry
             await self._record(delivery.mark_failed, claim.id, now=self.now(),
                                reason=f"gave up after {claim.attempts - 1} attempts (sender stopped mid-delivery)")
@@ -142,6 +161,8 @@ class OutboxSender:
                 if error.seconds > MAX_INLINE_WAIT or throttled == MAX_INLINE_429:
                     return await self._throttled(claim, error.seconds)
                 await limiter.acquire(claim.chat_id, self.sleep)
+                if await self._begin(claim, count_attempt=False) is None:  # the wait outlasted our lease
+                    return None
             except Unreachable as error:
                 log.info("outbox: %s chat %s unreachable, message %d skipped: %s", claim.channel.value,
                          claim.chat_id, claim.id, error)
@@ -187,6 +208,20 @@ class OutboxSender:
         later = now + dt.timedelta(seconds=delay)
         await self._record(delivery.mark_retry, claim.id, next_attempt_at=later, error=reason)
         return later
+
+    async def _begin(self, claim: Claim, *, count_attempt: bool = True) -> Claim | None:
+        """The row stamped as tried now; None when it is no longer ours or the database failed
+        (then the lease brings it back)."""
+        try:
+            async with self.sessions() as session:
+                begun = await delivery.begin(session, claim, now=self.now(), worker=self.worker_id,
+                                             count_attempt=count_attempt)
+        except Exception:
+            log.exception("outbox: could not stamp message %d before its delivery", claim.id)
+            return None
+        if begun is None:
+            log.warning("outbox: message %d was taken by another sender (its claim had expired)", claim.id)
+        return begun
 
     async def _record(self, operation: Callable[..., Awaitable[bool]], target: Any, **values: Any) -> bool:
         """One outcome in its own transaction; a database error leaves the row to the lease."""

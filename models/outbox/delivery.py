@@ -1,8 +1,11 @@
 """Claiming and recording outbox deliveries: the database half of the sender in `bot/outbox/sender.py`.
 
-The crash trade-off is **at-least-once**. A sender claims rows (status SENDING, claimed_at,
-claimed_by, attempts + 1) and commits *before* it calls the platform, then records the outcome
-in a transaction of its own right after the call. If the process dies
+The crash trade-off is **at-least-once**. A sender claims a batch of rows (status SENDING,
+claimed_at, claimed_by) and commits; right before each platform call it stamps that row
+(`begin`: attempts + 1, claimed_at renewed) and commits again, then records the outcome in a
+transaction of its own right after the call. Only a delivery really tried costs an attempt, so
+rows of a batch that a crash left unsent keep their budget however often the sender dies, and the
+lease runs from the row's own start, not the batch's. If the process dies
 
 - before the claim is committed, the row is still QUEUED: the next sender sends it;
 - after the claim, before the platform call, the row stays SENDING until its lease runs out;
@@ -17,9 +20,10 @@ deadlines, nudges about unanswered concerns, forwards to leaders — is silent a
 lost and a harmless nuisance when doubled, so we keep every message and accept a rare
 duplicate. Each message is marked on its own, straight after its call, so a crash doubles at
 most the messages in flight. The lease must outlast one delivery (HTTP timeouts, rate-limit
-waits), or a live but slow sender's row could be reclaimed; a row reclaimed more often than the
+waits), or a live but slow sender's row could be reclaimed; a row begun more often than the
 sender's attempt budget is failed, not retried, so a message that crashes the sender cannot
-loop forever.
+loop forever. A sender that stops cleanly `release`s the rows it claimed but never began, so
+they go out at once from the next sender.
 
 On PostgreSQL due rows are selected `FOR UPDATE SKIP LOCKED`, so several senders drain one
 outbox without claiming a row twice; SQLite ignores the clause and has one writer (one sender).
@@ -28,7 +32,7 @@ outbox without claiming a row twice; SQLite ignores the clause and has one write
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -52,7 +56,7 @@ class Claim:
     person_id: int | None
     kind: str
     payload: dict[str, Any]
-    attempts: int  # including this one
+    attempts: int  # the deliveries tried so far; `begin` returns the claim with this one counted
     created_at: dt.datetime
 
 
@@ -84,8 +88,7 @@ async def claim_batch(session: AsyncSession, *, now: dt.datetime, worker: str, l
         return []
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-        .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=worker[:64],
-                attempts=OutboxMessage.attempts + 1)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=worker[:64])
         .execution_options(synchronize_session=False))
     rows = (await session.execute(
         select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.person_id,
@@ -121,6 +124,30 @@ async def take_for_chat(session: AsyncSession, channel: Channel, chat_id: str, *
 
 def _sending(message_id: int) -> Any:
     return update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING)
+
+
+async def begin(session: AsyncSession, claim: Claim, *, now: dt.datetime, worker: str,
+                count_attempt: bool = True) -> Claim | None:
+    """Stamps the row right before its platform call: one attempt more, and the lease renewed from now.
+
+    None when the row is no longer ours (its lease ran out and another sender took it).
+    """
+    values: dict[str, Any] = dict(claimed_at=now)
+    if count_attempt:
+        values["attempts"] = OutboxMessage.attempts + 1
+    attempts = await session.scalar(
+        _sending(claim.id).where(OutboxMessage.claimed_by == worker[:64]).values(**values)
+        .returning(OutboxMessage.attempts))
+    await session.commit()
+    return None if attempts is None else replace(claim, attempts=attempts)
+
+
+async def release(session: AsyncSession, message_id: int, *, next_attempt_at: dt.datetime) -> bool:
+    """A claimed row never begun goes back to the queue as it was: no attempt spent, no error."""
+    result = await session.execute(_sending(message_id).values(
+        status=OutboxStatus.QUEUED, next_attempt_at=next_attempt_at, claimed_at=None, claimed_by=None))
+    await session.commit()
+    return bool(result.rowcount)
 
 
 async def mark_sent(session: AsyncSession, claim: Claim, *, now: dt.datetime, platform_message_id: str | None) -> bool:

@@ -32,6 +32,7 @@ class FakeZaloApi:
     token: str = TOKEN
     poll_timeout: float = 0.05  # seconds: the fake's long poll is short, whatever the client asks
     timeout_status: int = 408  # HTTP status of the 408 envelope (the real API's may be 200)
+    port: int = 0  # 0: any free port; a fixed one lets a test start the "platform" after the bot
     calls: list[Call] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
     bot: dict[str, Any] = field(default_factory=lambda: {
@@ -48,7 +49,7 @@ class FakeZaloApi:
         app.router.add_post("/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         port = self._runner.addresses[0][1]
         self.base_url = f"http://127.0.0.1:{port}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -165,7 +166,7 @@ async def test_a_claim_holds_until_its_lease_runs_out(sessions):
     assert [c.payload["text"] for c in rest] == ["m2"]
     assert none == [] and zalo == []
     assert sorted(c.payload["text"] for c in stale) == ["m0", "m1", "m2"]  # the message due later stays
-    assert {c.attempts for c in stale} == {2}
+    assert {c.attempts for c in stale} == {0}  # a claim is not an attempt: nothing was tried
     assert {(r.status, r.claimed_by) for r in await rows(sessions) if r.payload["text"] != "later0"} == {
         (OutboxStatus.SENDING, "d")}
 
@@ -308,6 +309,76 @@ async def test_a_message_that_keeps_crashing_the_sender_fails_in_the_end(session
     [row] = await rows(sessions)
     assert row.status == OutboxStatus.FAILED and "6 attempts" in row.last_error
     assert texts(fake) == []
+
+
+
+class CrashingOnce:
+    """Delivers normally, then "dies" after the platform accepted the `n`-th message (the worst window)."""
+
+    def __init__(self, inner: TelegramDeliverer, n: int) -> None:
+        self.inner, self.n = inner, n
+        self.reached = asyncio.Event()
+
+    async def deliver(self, chat_id: str, body: dict[str, Any]) -> str | None:
+        message_id = await self.inner.deliver(chat_id, body)
+        self.n -= 1
+        if self.n <= 0:
+            self.reached.set()
+            await asyncio.Event().wait()
+        return message_id
+
+
+async def test_repeated_crashes_lose_nothing_and_double_at_most_one_message_each(sessions, fake, telegram):
+    """Seven crashes in a row, each mid-batch: a claim costs no attempt, so the rows a crash left
+    unsent are never failed for it, and each comes back within minutes, not ten."""
+    total, crashes = 40, 7
+    for chat in range(20):
+        await put(sessions, 2, chat=str(6000 + chat), prefix=f"c{chat}-")
+    clock = Clock()
+    for n in range(crashes):
+        deliverer = CrashingOnce(telegram, 3)
+        task = asyncio.create_task(sender(sessions, {Channel.TELEGRAM: deliverer}, clock, concurrency=1,
+                                          worker_id=f"w{n}").drain_once(clock()))
+        await asyncio.wait_for(deliverer.reached.wait(), 5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        clock.advance(minutes=3, seconds=1)  # the dead sender's claims have run out
+    before = clock()
+    await drain_all(sender(sessions, {Channel.TELEGRAM: telegram}, clock, worker_id="last"), clock, sessions)
+    delivered = Counter(texts(fake))
+    assert len(delivered) == total  # nothing lost
+    assert sum(delivered.values()) - total <= crashes  # at most one duplicate per crash
+    assert {r.status for r in await rows(sessions)} == {OutboxStatus.SENT}
+    # Only deliveries really tried count: a row's attempts are the times the platform was called for it.
+    assert {r.payload["text"]: r.attempts for r in await rows(sessions)} == dict(delivered)
+    assert clock() - before < dt.timedelta(minutes=1)
+
+
+class Stopping:
+    """Asks the sender to stop cleanly once the first message has gone out."""
+
+    def __init__(self, inner: TelegramDeliverer, stop: asyncio.Event) -> None:
+        self.inner, self.stop = inner, stop
+
+    async def deliver(self, chat_id: str, body: dict[str, Any]) -> str | None:
+        message_id = await self.inner.deliver(chat_id, body)
+        self.stop.set()
+        return message_id
+
+
+async def test_a_clean_stop_releases_the_claimed_rows_at_once(sessions, fake, telegram):
+    await put(sessions, 5)
+    clock, stop = Clock(), asyncio.Event()
+    outbox = sender(sessions, {Channel.TELEGRAM: Stopping(telegram, stop)}, clock, idle=0.01)
+    await asyncio.wait_for(outbox.run(stop), 5)
+    assert texts(fake) == ["m0"]
+    left = (await rows(sessions))[1:]
+    assert {(r.status, r.claimed_by, r.attempts) for r in left} == {(OutboxStatus.QUEUED, None, 0)}
+    assert all(r.next_attempt_at.replace(tzinfo=dt.UTC) <= clock() for r in left)
+    fresh = sender(sessions, {Channel.TELEGRAM: telegram}, clock, worker_id="w2")
+    await drain_all(fresh, clock, sessions)  # the next sender takes them without waiting for a lease
+    assert texts(fake) == ["m0", "m1", "m2", "m3", "m4"]
 
 
 # -- platform errors -----------------------------------------------------------------------------
@@ -484,6 +555,7 @@ def test_gandan_outbox_shows_counts_and_latest_failures(tmp_path, monkeypatch, c
         async with sessions() as session:
             claims = await delivery.claim_batch(session, now=NOON, worker="w", limit=3, lease=LEASE,
                                                   channels=(Channel.TELEGRAM,))
+            claims = [await delivery.begin(session, claim, now=NOON, worker="w") for claim in claims]
             await delivery.mark_sent(session, claims[0], now=NOON, platform_message_id="1")
             await delivery.mark_failed(session, claims[1].id, now=NOON, reason="Internal Server Error "
                                          "(after 6 attempts)")
