@@ -29,7 +29,7 @@ from bot.channels.zalo import ZaloChannel, ZaloClient
 from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
 from bot.outbox.files import Files
-from bot.outbox.sender import Deliverer, OutboxSender
+from bot.outbox.sender import OutboxSender
 from bot.web import TELEGRAM_PATH, ChannelDown, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
 from core.i18n import _
 from core.settings import Settings
@@ -39,7 +39,6 @@ from handlers.engine.gateway import Gateway
 from handlers.registry import FLOWS
 from models.base import utcnow
 from models.demo import build_demo, find_demo
-from models.enums import Channel as Platform
 from models.units import tree
 from scheduler.app import build_scheduler
 
