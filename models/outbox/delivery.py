@@ -25,8 +25,11 @@ sender's attempt budget is failed, not retried, so a message that crashes the se
 loop forever. A sender that stops cleanly `release`s the rows it claimed but never began, so
 they go out at once from the next sender.
 
-On PostgreSQL due rows are selected `FOR UPDATE SKIP LOCKED`, so several senders drain one
-outbox without claiming a row twice; SQLite ignores the clause and has one writer (one sender).
+One chat's messages are claimed in the order they were written, and none while an earlier one
+waits for its retry or is in another sender's hands, so a chat never sees them out of order.
+On PostgreSQL several senders drain one outbox: they claim one after another under an advisory
+lock, and due rows are selected `FOR UPDATE SKIP LOCKED`, so no row is claimed twice; SQLite
+ignores the clause and has one writer (one sender).
 """
 
 from __future__ import annotations
@@ -39,11 +42,13 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.enums import Channel, OutboxStatus
 from models.tables import ChatIdentity, ConversationState, OutboxMessage
 
 FAILURES = (OutboxStatus.FAILED, OutboxStatus.SKIPPED)
+CLAIM_LOCK = 0x6761_6E64  # "gand": PostgreSQL's advisory lock held while a sender claims a batch
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,26 @@ class Failure:
 async def claim_batch(session: AsyncSession, *, now: dt.datetime, worker: str, limit: int,
                       lease: dt.timedelta, channels: tuple[Channel, ...]) -> list[Claim]:
     """Due rows (and rows of a crashed sender, claimed longer than `lease` ago), claimed and committed."""
-    due = or_(
-        and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - lease),
-    )
+    def due(row: Any) -> Any:
+        return or_(and_(row.status == OutboxStatus.QUEUED, row.next_attempt_at <= now),
+                   and_(row.status == OutboxStatus.SENDING, row.claimed_at < now - lease))
+
+    # One chat's messages leave in the order they were written: a row waits while an earlier row of
+    # its chat is still waiting (a retry, a 429) or in another sender's hands. Every earlier row of
+    # a claimable row is then claimable too, and has a smaller id, so ordering by id keeps a chat's
+    # claimed rows a prefix of its queue, whatever the limit cuts.
+    if session.get_bind().dialect.name == "postgresql":
+        # Senders claim one at a time (a claim is two short statements), so one cannot take a chat's
+        # next row while another's claim of the row before it is still uncommitted.
+        await session.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
+    earlier = aliased(OutboxMessage)
+    blocked = select(earlier.id).where(
+        earlier.channel == OutboxMessage.channel, earlier.chat_id == OutboxMessage.chat_id,
+        earlier.id < OutboxMessage.id, earlier.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)),
+        ~due(earlier)).exists()
     ids = list(await session.scalars(
-        select(OutboxMessage.id).where(due, OutboxMessage.channel.in_(channels))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+        select(OutboxMessage.id).where(due(OutboxMessage), ~blocked, OutboxMessage.channel.in_(channels))
+        .order_by(OutboxMessage.id).limit(limit)
         .with_for_update(skip_locked=True)))
     if not ids:
         await session.commit()

@@ -12,7 +12,11 @@ from models.enums import Channel, GroupPurpose, OutboxStatus, db_enum
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        # The claim's "an earlier message of this chat still waits" probe.
+        Index("ix_outbox_chat", "channel", "chat_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # A second run of the job that enqueued this message hits the unique key and is a no-op.

@@ -148,7 +148,8 @@ async def test_quiet_hours_hold_a_message_until_seven(sessions, world, fake, tel
 
 
 async def test_a_claim_holds_until_its_lease_runs_out(sessions):
-    await put(sessions, 3)
+    await put(sessions, 2)
+    await put(sessions, 1, chat="5151", prefix="other")
     await put(sessions, 1, at=NOON + dt.timedelta(hours=1), prefix="later")
     lease = dt.timedelta(minutes=5)
     async with sessions() as session:
@@ -163,12 +164,31 @@ async def test_a_claim_holds_until_its_lease_runs_out(sessions):
         stale = await delivery.claim_batch(session, now=NOON + dt.timedelta(minutes=6), worker="d", limit=10,
                                              lease=lease, channels=(Channel.TELEGRAM,))
     assert [c.payload["text"] for c in claimed] == ["m0", "m1"]
-    assert [c.payload["text"] for c in rest] == ["m2"]
+    assert [c.payload["text"] for c in rest] == ["other0"]
     assert none == [] and zalo == []
-    assert sorted(c.payload["text"] for c in stale) == ["m0", "m1", "m2"]  # the message due later stays
+    assert sorted(c.payload["text"] for c in stale) == ["m0", "m1", "other0"]  # the message due later stays
     assert {c.attempts for c in stale} == {0}  # a claim is not an attempt: nothing was tried
     assert {(r.status, r.claimed_by) for r in await rows(sessions) if r.payload["text"] != "later0"} == {
         (OutboxStatus.SENDING, "d")}
+
+
+async def test_a_chat_waits_for_its_earlier_message(sessions):
+    """A message sent back to the queue (a 429, a retry) keeps the later ones of its chat behind it."""
+    await put(sessions, 3)
+    await put(sessions, 1, chat="5151", prefix="other")
+    lease = dt.timedelta(minutes=3)
+
+    async def claim(at: dt.datetime, limit: int = 10) -> list[str]:
+        async with sessions() as session:
+            return [c.payload["text"] for c in await delivery.claim_batch(
+                session, now=at, worker="w", limit=limit, lease=lease, channels=(Channel.TELEGRAM,))]
+
+    assert await claim(NOON, limit=1) == ["m0"]
+    [m0] = [r for r in await rows(sessions) if r.payload["text"] == "m0"]
+    async with sessions() as session:
+        await delivery.mark_retry(session, m0.id, next_attempt_at=NOON + dt.timedelta(seconds=30), error="429")
+    assert await claim(NOON + dt.timedelta(seconds=1)) == ["other0"]  # m1 and m2 wait behind m0
+    assert await claim(NOON + dt.timedelta(seconds=31)) == ["m0", "m1", "m2"]
 
 
 # -- delivery ------------------------------------------------------------------------------------

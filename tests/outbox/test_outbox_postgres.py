@@ -1,4 +1,4 @@
-"""Several senders on one PostgreSQL outbox: SKIP LOCKED hands every message to exactly one."""
+"""Several senders on one PostgreSQL outbox: each message goes to exactly one, each chat's in order."""
 
 from __future__ import annotations
 
@@ -73,7 +73,9 @@ async def test_two_senders_deliver_each_message_exactly_once(engine, sessions):
                 await bot.session.close()
             await second_engine.dispose()
         delivered = Counter(c.params["text"] for c in fake.sent("sendMessage"))
+        in_order = {chat: [c.params["text"] for c in fake.sent("sendMessage", chat)] for chat in range(3000, 3080)}
     assert len(delivered) == total and set(delivered.values()) == {1}
+    assert in_order == {chat: [f"pg{i}" for i in range(total) if 3000 + i % 80 == chat] for chat in range(3000, 3080)}
     async with sessions() as session:
         by_sender = dict((await session.execute(
             select(OutboxMessage.claimed_by, func.count()).where(OutboxMessage.status == OutboxStatus.SENT)
