@@ -20,6 +20,15 @@ LEADERS = VILLAGE_LEADS | COMMUNE_OFFICE
 # The leaders who may read households' names and monthly digests: every leader but the admin.
 LEADERS_BUT_ADMIN = VILLAGE_LEADS | COMMUNE_LEADS
 
+# Who makes up a unit's group in the documents (seed 003), for posts when no group chat is bound:
+# the chi bộ group is the village's secretary and its team's leaders; the commune's group is the
+# bloc's leads and every team leader. (The Front's chair and the mass organisations' heads, also
+# in it, hold no role in the product yet.)
+CHI_BO_GROUP_AT_VILLAGE = CHI_BO
+CHI_BO_GROUP_AT_TEAM = TEAM_LEADS
+COMMUNE_GROUP_AT_COMMUNE = COMMUNE_LEADS
+COMMUNE_GROUP_AT_TEAM = frozenset({Role.TEAM_LEADER})
+
 # Ordered, for screens: the roles a team's author may address, and a commune's author (all but the admin).
 TEAM_AUDIENCE = (Role.MEMBER, Role.GROUP_LEADER, Role.TEAM_LEADER, Role.TEAM_DEPUTY)
 COMMUNE_AUDIENCE = (*TEAM_AUDIENCE, Role.CHI_BO_SECRETARY, Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from handlers.engine.conversation import Env, handle
 from handlers.engine.types import Incoming
-from models import groups
+from models.groups import binding as groups
 from models.broadcasts import announcements
 from models.broadcasts.audience import Audience, NotAllowed
 from models.enums import Channel, GroupPurpose, OutboxStatus, Role, UnitKind

@@ -22,7 +22,8 @@ from core.text import fold
 from handlers.engine.flow import Ctx
 from handlers.engine.types import Incoming
 from handlers.menu.main import main_menu, more_menu
-from models import access, groups
+from models import access
+from models.groups import binding as groups
 from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
 from models.conversations import ChatState
