@@ -12,6 +12,7 @@ from handlers.concerns import (
 from handlers.deadlines import reports_due
 from handlers.digests import on_demand  # noqa: F401  (registers /tonghop)
 from handlers.engine.flow import Flow
+from handlers.groups import where  # noqa: F401  (registers /ganket in a private chat)
 from handlers.households import reassign, stale
 from handlers.meetings import answers, leader
 from handlers.menu import language, mute

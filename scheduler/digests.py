@@ -31,9 +31,8 @@ from models.digests.compute import (
     village_digests,
 )
 from models.digests.texts import commune_text, period_text, village_text
-from models.enums import GroupPurpose
 from models.households import stale
-from models.outbox.enqueue import enqueue_for_groups, enqueue_for_person, payload
+from models.outbox.enqueue import enqueue, enqueue_for_person, outside_quiet_hours, payload
 from models.tables import OrgUnit
 from models.units import tree
 from reports.tables import Table
@@ -81,6 +80,8 @@ async def _commune_round(session: AsyncSession, commune: OrgUnit, period: tuple[
                                                                     for p in people)}
     due |= {unit for unit, groups in receivers.groups.items() if any(f"{prefix}u{unit}:g{g.id}" not in sent
                                                                      for g in groups)}
+    due |= {unit for unit, people in receivers.stand_ins.items() if any(f"{prefix}u{unit}:p{p.id}" not in sent
+                                                                        for p in people)}
     if not due:
         return 0
     whole: CommuneDigest | None = None
@@ -100,11 +101,17 @@ async def _commune_round(session: AsyncSession, commune: OrgUnit, period: tuple[
                 body = await round_.body(person.locale or default_locale, names=True)
                 added += await enqueue_for_person(session, person, key=round_.key, kind="digest", body=body,
                                                   now=now, tz=tz)
+        for person in receivers.stand_ins.get(unit_id, []):  # the group's copy: no household names
+            if f"{round_.key}:p{person.id}" not in sent:
+                body = await round_.body(person.locale or default_locale, names=False)
+                added += await enqueue_for_person(session, person, key=round_.key, kind="digest", body=body,
+                                                  now=now, tz=tz)
         if any(f"{round_.key}:g{g.id}" not in sent for g in receivers.groups.get(unit_id, [])):
-            purpose = GroupPurpose.KHOI_DAN_VAN if unit_id == commune.id else GroupPurpose.CHI_BO
             body = await round_.body(default_locale, names=False)
-            added += await enqueue_for_groups(session, unit_id, purpose, key=round_.key, kind="digest", body=body,
-                                              now=now, tz=tz)
+            for group in receivers.groups[unit_id]:
+                added += await enqueue(session, key=f"{round_.key}:g{group.id}", channel=group.channel,
+                                       chat_id=group.chat_id, kind="digest", body=body,
+                                       not_before=outside_quiet_hours(now, tz))
     return added
 
 

@@ -7,15 +7,17 @@ idempotency keys, so a second run, or a late one after downtime, adds nothing al
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.i18n import _, format_date, use_locale
 from models.enums import AttendanceAnswer, GroupPurpose
+from models.groups import posts
 from models.meetings import occurrences
 from models.meetings.due import cancelled_ahead, due_reminders, results_due
-from models.outbox.enqueue import enqueue_for_groups, enqueue_for_person, payload
+from models.outbox.enqueue import enqueue_for_person, payload
 from models.tables import Meeting, OrgUnit
 
 
@@ -89,10 +91,13 @@ async def _result(session: AsyncSession, meeting: Meeting, now: dt.datetime, tz:
     if village is None:
         return 0
     team = await session.get(OrgUnit, meeting.team_id)
-    with use_locale(default_locale):
-        body = payload(await result_text(session, meeting, team, tz))
-    added = await enqueue_for_groups(session, village.id, GroupPurpose.CHI_BO, key=f"meeting:{meeting.id}:result",
-                                     kind="meeting_result", body=body, now=now, tz=tz)
+
+    async def body(locale: str | None) -> dict[str, Any]:
+        with use_locale(locale or default_locale):
+            return payload(await result_text(session, meeting, team, tz))
+
+    added = int(await posts.post(session, village, GroupPurpose.CHI_BO, key=f"meeting:{meeting.id}:result",
+                                 kind="meeting_result", body=body, now=now, tz=tz))
     if added:
         occurrences.mark_result_sent(meeting, now)
     return added

@@ -24,6 +24,7 @@ from handlers.engine.types import Incoming, Reply
 from models import conversations
 from models.base import utcnow
 from models.enums import Channel
+from models.groups import posts
 from models.outbox import delivery
 from models.people import identities
 
@@ -108,6 +109,11 @@ class Gateway:
             await session.commit()
         log.info("identity unreachable: channel=%s chat=%s (%s)", incoming.channel.value, incoming.chat_id, reason)
 
+    async def record_capability(self, channel: Channel, *, can_join_groups: bool) -> None:
+        """What the platform said at start (Zalo's `can_join_groups`): the jobs post to its groups or not."""
+        async with self.sessions() as session:
+            await posts.record_capability(session, channel, can_join_groups=can_join_groups, now=self.clock())
+            await session.commit()
 
     async def take_outbox(self, channel: Channel, chat_id: str) -> list[dict[str, Any]]:
         """The chat's due outbox messages, marked sent, for a channel that shows them itself (the terminal)."""

@@ -12,8 +12,8 @@ from handlers.engine.keys import choice_index
 from handlers.engine.matching import match_option
 from handlers.engine.types import Option, Reply
 from models import conversations
-from models.groups import binding as groups
 from models.enums import GroupPurpose
+from models.groups import binding as groups
 from models.labels import GROUP_PURPOSE_LABELS
 from models.tables import OrgUnit
 

@@ -8,6 +8,7 @@ from handlers.engine import outside_flows
 from handlers.engine.flow import Ctx, Prompt
 from handlers.engine.keys import key_number
 from handlers.engine.types import Option, Reply
+from handlers.groups import where
 from handlers.meetings import leader
 from handlers.menu import mute, nhom, overview
 from models import access
@@ -18,7 +19,7 @@ FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language"
                 "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
-                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom}
+                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu}
 outside_flows.SLOW.update({"m:digest", "m:reports"})  # computed while the person waits
 LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
@@ -34,6 +35,7 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:stale": _("⏳ Hộ lâu chưa thăm"),
         "m:open": _("📂 Ý kiến đang mở"),
         "m:unreachable": _("📵 Chưa liên lạc được"),
+        "m:groups": _("🔗 Nhóm nhận báo cáo"),
         "m:deadlines": _("🗓 Hạn báo cáo"),
         "m:cr": _("⏱ Thời hạn xử lý ý kiến"),
         "m:digest": _("📊 Tổng hợp tháng"),

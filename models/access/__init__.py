@@ -16,7 +16,11 @@ the units under it. From there:
 - **Broadcasts**: the commune's leads to the commune, a team's leader and deputies to their team.
 - **Group chats**: a nhóm leader binds the nhóm's; a team's leads the team's, its nhóm's and the
   village's chi bộ group; the chi bộ secretary the village's and its team's; the office the khối dân
-  vận group and the villages' chi bộ groups (`BINDINGS`).
+  vận group and the villages' chi bộ groups (`BINDINGS`). Where no group chat is bound (or its
+  platform cannot post to groups), a group's posts go to the people who make it up in the documents:
+  the chi bộ secretary and the team's leader and deputies for a village's chi bộ group, the commune's
+  two leads and every team leader for the khối dân vận group (`GROUP_MEMBERS`); they are told what the
+  group would be told.
 - **Households' volunteers**: a team's leader and deputies give a household left without one to a member or
   leader of one of the team's nhóm (`ASSIGNS_HOUSEHOLDS`, `TAKES_HOUSEHOLDS`).
 - **Households nobody visited** (60 days), by name: a nhóm leader's nhóm, a team's leads' team
@@ -56,8 +60,8 @@ from models.access.duties import (
     ASSIGNS_HOUSEHOLDS,
     REMINDS_UNITS,
     REPORTS_FOR,
-    TAKES_HOUSEHOLDS,
     SETS_MEETINGS,
+    TAKES_HOUSEHOLDS,
     answers_for,
     answers_for_unit,
     assigns_households,
@@ -68,7 +72,7 @@ from models.access.duties import (
     sets_meetings,
     takes_households,
 )
-from models.access.groups import BINDINGS, binding_reach, may_bind
+from models.access.groups import BINDINGS, GROUP_MEMBERS, binding_reach, group_member_roles, group_members, may_bind
 from models.access.households import STALE_LIST_AT, stale_scopes
 from models.access.menu import (
     MORE,
@@ -106,13 +110,14 @@ from models.access.scope import (
 )
 
 __all__ = [
-    "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO",
+    "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",
     "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
     "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
     "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
     "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
     "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
-    "covers_area", "covers_bound", "covers_village", "entitled", "fold_entries", "leads", "listed_scope",
+    "covers_area", "covers_bound", "covers_village", "entitled", "fold_entries", "group_member_roles",
+    "group_members", "leads", "listed_scope",
     "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_remind_units", "may_see_digest",
     "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest",
     "role_in", "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "takes_households",

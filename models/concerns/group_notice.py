@@ -7,6 +7,7 @@ reporter's. What each group may read about the household is `models.concerns.gro
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.i18n import _, format_date, use_locale
 from models.concerns import group_posts
 from models.enums import GroupPurpose, Urgency
+from models.groups import posts
 from models.labels import CATEGORY_LABELS, URGENCY_LABELS
 from models.outbox.enqueue import payload
 from models.tables import Concern, Household, OrgUnit
@@ -45,9 +47,21 @@ async def post_new_concern(session: AsyncSession, concern: Concern, household: H
                            locale: str, now: dt.datetime, tz: ZoneInfo, held: dt.timedelta = dt.timedelta(0)
                            ) -> int:
     """Queues the notice for each bound group, in the caller's transaction; how many were queued.
-    `held`: not sent before then, while the reporter may still undo the concern."""
+    `held`: not sent before then, while the reporter may still undo the concern.
+
+    Where a unit has no group that can take it, an urgent concern goes to the group's people now;
+    any other waits for the unit's evening message (`scheduler/rollups.py`), one a day.
+    """
     village = await session.get(OrgUnit, concern.village_id)
-    with use_locale(locale):
-        bodies = {purpose: payload(notice_text(concern, village, household, purpose, tz))
-                  for purpose in group_posts.POSTED_TO}
-    return await group_posts.post(session, concern, bodies, now=now + held, tz=tz)
+    commune = await session.get(OrgUnit, concern.commune_id)
+    added = 0
+    for purpose in group_posts.POSTED_TO:
+        def body(language: str | None, purpose: GroupPurpose = purpose) -> dict[str, Any]:
+            with use_locale(language or locale):
+                return payload(notice_text(concern, village, household, purpose, tz))
+
+        unit = village if purpose == GroupPurpose.CHI_BO else commune
+        added += int(await posts.post(session, unit, purpose, key=group_posts.new_key(concern), kind="concern_new",
+                                      body=body, now=now + held, tz=tz,
+                                      to_people=concern.urgency == Urgency.URGENT))
+    return added

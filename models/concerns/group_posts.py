@@ -1,7 +1,8 @@
 """A new concern posted to the groups that follow it up, and what each group may be told.
 
 Every new concern goes to the chi bộ group of its village and to the khối dân vận group of its
-commune, once per concern and group, in the transaction that records it. Who may read the
+commune, once per concern and group, in the transaction that records it (where no group can take
+it, to the people who make it up: `models.groups.posts`). Who may read the
 household's name (DOMAIN.md, "Sensitive data": each person sees only the households their role
 covers):
 
@@ -21,17 +22,10 @@ hidden, the name written out in the description is hidden too.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Mapping
-from typing import Any
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.text import mask_phones_in
 from models.enums import ConcernCategory, GroupPurpose
-from models.outbox.enqueue import enqueue_for_groups
 from models.tables import Concern
 
 POSTED_TO = (GroupPurpose.CHI_BO, GroupPurpose.KHOI_DAN_VAN)
@@ -62,16 +56,7 @@ def snippet(description: str, *, hidden_name: str | None = None, limit: int = SN
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:-") + "…"
 
 
-def unit_for(concern: Concern, purpose: GroupPurpose) -> int:
-    return concern.village_id if purpose == GroupPurpose.CHI_BO else concern.commune_id
-
-
-async def post(session: AsyncSession, concern: Concern, bodies: Mapping[GroupPurpose, dict[str, Any]], *,
-               now: dt.datetime, tz: ZoneInfo) -> int:
-    """Enqueues each body to the groups of its purpose; a second call adds nothing. How many were added."""
-    added = 0
-    for purpose, body in bodies.items():
-        added += await enqueue_for_groups(session, unit_for(concern, purpose), purpose,
-                                          key=f"concern:{concern.id}:new", kind="concern_new", body=body,
-                                          now=now, tz=tz)
-    return added
+def new_key(concern: Concern) -> str:
+    """One notice per concern and group (…:g{group}) or person (…:p{person}): a person who stands in
+    for both the chi bộ and the commune's group gets the chi bộ's, which the concern reaches first."""
+    return f"concern:{concern.id}:new"

@@ -3,19 +3,21 @@ was already enqueued.
 
 A village's digest belongs to the team leader and deputies of its team and to its chi bộ
 secretary (and the village's chi bộ group); the commune's to the head of the khối dân vận and the
-commune's party secretary (and the khối dân vận group). Nobody else — not members, nhóm leaders
+commune's party secretary (and the khối dân vận group; with none that can take it, its copy goes
+to the commune's team leaders, who make that group up with the two leads). Nobody else — not members, nhóm leaders
 or the admin role — gets digests: they name idle members and, for leaders, households.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import access, audit
 from models.enums import GroupPurpose, UnitKind
+from models.groups import posts
 from models.outbox.enqueue import reachable as delivered_to
 from models.tables import ChatGroup, ChatIdentity, Membership, OrgUnit, OutboxMessage, Person
 
@@ -34,6 +36,9 @@ class Audience:
 
     people: dict[int, list[Person]]
     groups: dict[int, list[ChatGroup]]
+    # Where a unit has no group that can take its copy: the people who make the group up and do not
+    # get the digest themselves (the commune's team leaders), sent the group's copy instead.
+    stand_ins: dict[int, list[Person]] = field(default_factory=dict)
 
 
 async def audience(session: AsyncSession, commune: OrgUnit) -> Audience:
@@ -51,15 +56,27 @@ async def audience(session: AsyncSession, commune: OrgUnit) -> Audience:
     for unit, person in rows:
         people.setdefault(unit, []).append(person)
     groups: dict[int, list[ChatGroup]] = {}
+    without = await posts.platforms_without_groups(session)
     for group in (await session.scalars(
         select(ChatGroup).join(OrgUnit, OrgUnit.id == ChatGroup.unit_id)
-        .where(OrgUnit.path.startswith(commune.path),
+        .where(OrgUnit.path.startswith(commune.path), ChatGroup.channel.not_in(sorted(without)),
                or_(and_(ChatGroup.purpose == GroupPurpose.CHI_BO, OrgUnit.kind == UnitKind.VILLAGE),
                    and_(ChatGroup.purpose == GroupPurpose.KHOI_DAN_VAN, OrgUnit.kind == UnitKind.COMMUNE)))
         .order_by(ChatGroup.id)
     )).all():
         groups.setdefault(group.unit_id, []).append(group)
-    return Audience(people, groups)
+    stand_ins: dict[int, list[Person]] = {}
+    if commune.id not in groups:
+        receiving = {person.id for person in people.get(commune.id, [])}
+        ids = [i for i in await posts.members(session, commune, GroupPurpose.KHOI_DAN_VAN) if i not in receiving]
+        if ids:
+            found = (await session.scalars(
+                select(Person).where(Person.id.in_(ids), exists().where(ChatIdentity.person_id == Person.id,
+                                                                        delivered_to()))
+                .order_by(Person.id))).all()
+            if found:
+                stand_ins[commune.id] = list(found)
+    return Audience(people, groups, stand_ins)
 
 
 async def enqueued_keys(session: AsyncSession, prefix: str) -> set[str]:

@@ -9,15 +9,17 @@ counted once, on the day it was reported. Three grouped queries cover every vill
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import ConcernCategory, GroupPurpose, Urgency, VisitPurpose
-from models.tables import ChatGroup, Concern, OrgUnit, Visit
+from models.enums import ConcernCategory, UnitKind, Urgency, VisitPurpose
+from models.tables import Concern, Household, OrgUnit, Visit
+
+CHUNK = 500  # villages per statement: within both engines' limit on bound parameters
 
 
 @dataclass
@@ -46,15 +48,37 @@ def window(day: dt.date, at: dt.time, tz: ZoneInfo) -> tuple[dt.datetime, dt.dat
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-async def villages_with_chi_bo_group(session: AsyncSession) -> Sequence[OrgUnit]:
-    """Only these get a roll-up: without a bound group there is nobody to send it to."""
-    bound = select(ChatGroup.unit_id).where(ChatGroup.purpose == GroupPurpose.CHI_BO)
-    return (await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(bound)).order_by(OrgUnit.id))).all()
+async def villages(session: AsyncSession) -> Sequence[OrgUnit]:
+    """Every village: one with a bound chi bộ group gets its roll-up there, one without, to its people."""
+    return (await session.scalars(select(OrgUnit).where(OrgUnit.kind == UnitKind.VILLAGE).order_by(OrgUnit.id))).all()
+
+
+async def units_by_id(session: AsyncSession, ids: Collection[int]) -> dict[int, OrgUnit]:
+    return {unit.id: unit for unit in await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(sorted(ids))))}
+
+
+async def new_concerns(session: AsyncSession, start: dt.datetime, end: dt.datetime, *, urgent: bool = False
+                       ) -> list[tuple[Concern, Household | None]]:
+    """Concerns recorded in [start, end) (non-urgent ones unless `urgent`), with their household, oldest first."""
+    rows = await session.execute(
+        select(Concern, Household).outerjoin(Household, Household.id == Concern.household_id)
+        .where(Concern.created_at >= start, Concern.created_at < end,
+               (Concern.urgency == Urgency.URGENT) if urgent else (Concern.urgency != Urgency.URGENT))
+        .order_by(Concern.created_at, Concern.id))
+    return [(concern, household) for concern, household in rows.all()]
 
 
 async def village_days(session: AsyncSession, village_ids: Sequence[int], start: dt.datetime,
                        end: dt.datetime) -> dict[int, VillageDay]:
     """The figures of each village with any activity in [start, end); villages without are absent."""
+    days: dict[int, VillageDay] = {}
+    for first in range(0, len(village_ids), CHUNK):
+        days.update(await _village_days(session, village_ids[first:first + CHUNK], start, end))
+    return days
+
+
+async def _village_days(session: AsyncSession, village_ids: Sequence[int], start: dt.datetime,
+                        end: dt.datetime) -> dict[int, VillageDay]:
     if not village_ids:
         return {}
     days: dict[int, VillageDay] = {}

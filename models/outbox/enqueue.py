@@ -16,8 +16,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models.enums import Channel, GroupPurpose, OutboxStatus
-from models.tables import ChatGroup, ChatIdentity, OutboxMessage, Person
+from models.enums import Channel, OutboxStatus
+from models.tables import ChatIdentity, OutboxMessage, Person
 
 QUIET_START, QUIET_END = dt.time(21, 0), dt.time(7, 0)
 PHONE_APPS = (Channel.TELEGRAM, Channel.ZALO)  # the apps that can carry a chart or a file
@@ -133,18 +133,6 @@ async def enqueue_for_people(session: AsyncSession, person_ids: Collection[int],
                          .on_conflict_do_nothing(index_elements=["idempotency_key"])
                          .returning(OutboxMessage.person_id))
             added.update(await session.scalars(statement))
-    return added
-
-
-async def enqueue_for_groups(session: AsyncSession, unit_id: int, purpose: GroupPurpose, *, key: str, kind: str,
-                             body: dict[str, Any], now: dt.datetime, tz: ZoneInfo) -> int:
-    """To every group chat bound to the unit for that purpose; how many were added."""
-    groups = (await session.scalars(
-        select(ChatGroup).where(ChatGroup.unit_id == unit_id, ChatGroup.purpose == purpose))).all()
-    added = 0
-    for group in groups:
-        added += await enqueue(session, key=f"{key}:g{group.id}", channel=group.channel, chat_id=group.chat_id,
-                               kind=kind, body=body, not_before=outside_quiet_hours(now, tz))
     return added
 
 

@@ -6,7 +6,7 @@ from models.tables.attachments import Attachment
 from models.tables.concerns import Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, ConcernRule
 from models.tables.conversation import ConversationState, ProcessedMessage
 from models.tables.deadlines import ReportDeadline, ReportSubmission
-from models.tables.delivery import ChatGroup, OutboxMessage
+from models.tables.delivery import ChatGroup, OutboxMessage, PlatformCapability
 from models.tables.households import Household, Visit
 from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
 from models.tables.org import OrgUnit
@@ -16,5 +16,5 @@ __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
     "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter", "Household", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
-    "ProcessedMessage", "Visit",
+    "PlatformCapability", "ProcessedMessage", "Visit",
 ]

@@ -55,3 +55,17 @@ class ChatGroup(Base):
     purpose: Mapped[GroupPurpose] = mapped_column(db_enum(GroupPurpose, 16))
     bound_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     bound_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlatformCapability(Base):
+    """What a platform lets this bot do, as it said at the last start (Zalo's getMe `can_join_groups`).
+
+    In the database, so the jobs of every process know whether a group on that platform can be
+    posted to; a platform with no row is assumed able (Telegram bots always join groups).
+    """
+
+    __tablename__ = "platform_capabilities"
+
+    channel: Mapped[Channel] = mapped_column(db_enum(Channel, 16), primary_key=True)
+    can_join_groups: Mapped[bool] = mapped_column()
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

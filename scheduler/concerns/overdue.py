@@ -32,8 +32,10 @@ from models.concerns.notify import notify_change
 from models.concerns.overdue import NEXT_LEVEL, Listed, Overdue
 from models.concerns.texts import LEVEL_LABELS
 from models.enums import GroupPurpose
+from models.groups import posts
 from models.labels import CATEGORY_LABELS
-from models.outbox.enqueue import enqueue_for_groups, enqueue_for_people, payload
+from models.outbox.enqueue import enqueue_for_people, payload
+from models.tables import OrgUnit
 
 WEEKLY_AT = dt.time(8, 0)  # Monday, local time
 WEEKLY_LINES = 60  # beyond these, a count: the inbox has the rest
@@ -103,16 +105,22 @@ async def _weekly(session: AsyncSession, now: dt.datetime, tz: ZoneInfo) -> int:
     since = dt.datetime.combine(monday, WEEKLY_AT, tzinfo=tz)
     if local < since:
         return 0
+    default_locale = current_locale()
     year, week, _day = monday.isocalendar()
     label = f"{year}-W{week:02d}"
     sent = await overdue.weeks_sent(session, label)
     lists = await overdue.weekly_lists(session, since.astimezone(dt.UTC), skip=sent)
     added = 0
     for commune_id, items in lists.items():
-        body = payload(weekly_text(items, week, year, local.date(), tz))
-        added += await enqueue_for_groups(session, commune_id, GroupPurpose.KHOI_DAN_VAN,
-                                          key=overdue.week_key(label, commune_id), kind="concern_overdue_week",
-                                          body=body, now=now, tz=tz)
+        commune = await session.get(OrgUnit, commune_id)
+
+        def body(locale: str | None, items: list[Listed] = items) -> dict[str, Any]:
+            with use_locale(locale or default_locale):
+                return payload(weekly_text(items, week, year, local.date(), tz))
+
+        added += int(await posts.post(session, commune, GroupPurpose.KHOI_DAN_VAN,
+                                      key=overdue.week_key(label, commune_id), kind="concern_overdue_week",
+                                      body=body, now=now, tz=tz))
     return added
 
 

@@ -93,6 +93,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:open": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:unreachable": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:deadlines": VILLAGE_LEADS | COMMUNE_OFFICE,
+    "m:groups": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:cr": COMMUNE_OFFICE,
     "m:digest": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:bcast": TEAM_LEADS | COMMUNE_LEADS,

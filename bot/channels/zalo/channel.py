@@ -67,6 +67,12 @@ class ZaloChannel:
         me = await self.client.get_me()
         self.bot_id = me.id
         self.bot_names = tuple(dict.fromkeys(n for n in (*self.bot_names, me.display_name, me.account_name) if n))
+        if me.can_join_groups is False:
+            log.warning("zalo: this bot cannot join Zalo groups (getMe can_join_groups=false); what would go to "
+                        "a chi bộ or khối dân vận group on Zalo goes to the people who make it up, unless the "
+                        "unit has a Telegram group")
+        if me.can_join_groups is not None:
+            await self.gateway.record_capability(Channel.ZALO, can_join_groups=me.can_join_groups)
         return me
 
     async def handle_update(self, payload: dict[str, Any]) -> None:

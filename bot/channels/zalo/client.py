@@ -28,6 +28,7 @@ class BotInfo:
     id: str
     account_name: str
     display_name: str | None
+    can_join_groups: bool | None = None  # None: the platform did not say
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,10 @@ class ZaloClient:
     async def get_me(self) -> BotInfo:
         result = await self.call("getMe")
         result = result if isinstance(result, dict) else {}
+        joins = result.get("can_join_groups")
         return BotInfo(_text(result.get("id")), _text(result.get("account_name")),
-                       _optional(result.get("display_name") or result.get("name")))
+                       _optional(result.get("display_name") or result.get("name")),
+                       joins if isinstance(joins, bool) else None)
 
     async def get_updates(self, timeout: int = 30) -> dict[str, Any] | None:
         """One update (a single JSON object, not a list), or None when the long poll ran out (408)."""
