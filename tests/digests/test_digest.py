@@ -477,6 +477,23 @@ async def _outbox(sessions) -> list[OutboxMessage]:
         return list((await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
 
 
+async def test_without_a_khoi_dan_van_group_its_copy_goes_to_the_communes_team_leaders(sessions, month):
+    """The commune's group is its two leads (who get their own digest, with names) and every team
+    leader: with no group bound, the team leaders get the group's copy, without names; once each."""
+    assert await digest_jobs(sessions, now=FIRST, tz=TZ) > 0
+    c = month.commune.id
+    p = {key: person.id for key, person in month.people.items()}
+    rows = {r.idempotency_key: r for r in await _outbox(sessions) if r.idempotency_key.startswith(
+        f"digest:2026-10:c{c}:u{c}:")}
+    # Trịnh Văn Ba (Yên Lạc) has no app the bot can reach
+    assert sorted(rows) == sorted(f"digest:2026-10:c{c}:u{c}:p{p[k]}" for k in ("k", "s", "l1", "l2"))
+    stand_in = rows[f"digest:2026-10:c{c}:u{c}:p{p['l2']}"].payload["text"]
+    lead = rows[f"digest:2026-10:c{c}:u{c}:p{p['k']}"].payload["text"]
+    assert stand_in.startswith("📊 Tổng hợp tháng 10 năm 2026 — Xã Phúc Sơn\n")
+    assert stand_in == lead and "Vũ Thị Sáu" not in stand_in  # the commune's digest names no household
+    assert await digest_jobs(sessions, now=FIRST + dt.timedelta(minutes=15), tz=TZ) == 0
+
+
 async def test_the_job_on_the_first_enqueues_once_per_recipient_and_group(sessions, month):
     async with sessions() as session:
         await _bind(session, month)
