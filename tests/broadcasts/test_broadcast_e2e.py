@@ -20,6 +20,7 @@ from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.deliver import ZaloDeliverer
 from bot.outbox.limits import Rate
 from bot.outbox.sender import OutboxSender
+from core.db import create_engine, serving_options, session_factory
 from core.text import fold
 from handlers.engine.conversation import Env, handle
 from handlers.engine.paging import fits
@@ -150,7 +151,7 @@ def telegram_texts(fake: FakeTelegram, chat: str) -> list[str]:
     return [c.params["text"] for c in fake.sent("sendMessage", chat)]
 
 
-async def test_a_thousand_recipients_on_telegram_and_zalo(sessions, servers, deliverers):
+async def test_a_thousand_recipients_on_telegram_and_zalo(sessions, servers, deliverers, db_url):
     fake, api = servers
     author, crowd = await big_commune(sessions)
     people = {p.id: p for p in crowd}
@@ -182,8 +183,11 @@ async def test_a_thousand_recipients_on_telegram_and_zalo(sessions, servers, del
 
     # -- delivered by the real sender, within nobody's limits but the platforms' own
     clock = Clock(NOW)
-    outbox = OutboxSender(sessions, deliverers, worker_id="e2e", rates=UNLIMITED, clock=clock, sleep=clock.sleep,
-                          batch=500, concurrency=8)
+    # The sender's database as `gandan run` opens it: on SQLite one connection, so its eight
+    # deliveries queue for it in order instead of racing for SQLite's write lock.
+    sender_engine = create_engine(db_url, **serving_options(db_url))
+    outbox = OutboxSender(session_factory(sender_engine), deliverers, worker_id="e2e", rates=UNLIMITED, clock=clock,
+                          sleep=clock.sleep, batch=500, concurrency=8)
     await drain_all(outbox, clock, sessions)
 
     first = await by_key(sessions, f"ann:{announcement.id}:p")
@@ -300,4 +304,5 @@ async def test_a_thousand_recipients_on_telegram_and_zalo(sessions, servers, del
     async with sessions() as s:
         assert await s.scalar(select(func.count()).select_from(AnnouncementReceipt).where(
             AnnouncementReceipt.reported_at.is_not(None))) == 1000 - len(acked)
+    await sender_engine.dispose()
 

@@ -93,10 +93,11 @@ async def test_a_wrong_or_missing_secret_gets_401_and_is_logged_without_the_secr
 
 
 async def test_a_good_update_is_answered_at_once_and_handled_in_the_background(fake, engine, sessions, member):
-    fake.delays["sendMessage"] = 0.8  # a slow Bot API must not hold the webhook's answer
+    fake.delays["sendMessage"] = 3.0  # a slow Bot API must not hold the webhook's answer
     async with webhook_server(fake, engine, sessions) as (url, channel):
         status, took = await post(url, {"update_id": 1, **fake.message_update(member, "/menu")}, SECRET)
-        assert status == 200 and took < 0.5
+        # answered before the reply went out, with room for a loaded machine
+        assert status == 200 and took < 2.5
         assert fake.sent("sendMessage") == []
         await fake.wait_for(lambda f: bool(f.sent("sendMessage", chat_id=MEMBER_ID)))
     assert "Chọn việc cần làm:" in fake.sent("sendMessage")[0].params["text"]
