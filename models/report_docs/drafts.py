@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.i18n import use_locale
 from core.text import fold
 from models.enums import UnitKind
 from models.report_docs import templates
@@ -24,6 +25,7 @@ from models.units.tree import lineage
 from reports.official import OfficialReport, ReportKind
 from reports.word import render
 
+DOCUMENT_LOCALE = "vi"  # a Party document is written in Vietnamese, whatever language the reader chats in
 FILE_PREFIX = {ReportKind.HALF_YEAR: "bao-cao-6-thang", ReportKind.ANNUAL: "bao-cao-nam",
                ReportKind.REVIEW_3Y: "so-ket-3-nam", ReportKind.REVIEW_5Y: "tong-ket-5-nam"}
 
@@ -47,9 +49,10 @@ def filename(report: OfficialReport, unit: OrgUnit) -> str:
 async def make(session: AsyncSession, unit: OrgUnit, kind: ReportKind, year: int, *, today: dt.date,
                now: dt.datetime, record: bool = True) -> Draft:
     """The draft as the data stands today, rendered with the commune's template (in a thread: it is CPU work)."""
-    report = await build_report(session, unit=unit, kind=kind, year=year, today=today)
     template = await templates.stored(session, (await commune_of(session, unit)).id)
-    data = await asyncio.to_thread(render, report, template.data if template else None)
+    with use_locale(DOCUMENT_LOCALE):
+        report = await build_report(session, unit=unit, kind=kind, year=year, today=today)
+        data = await asyncio.to_thread(render, report, template.data if template else None)
     version = 0
     if record:
         digest = hashlib.sha256(repr(report).encode() + (template.sha256 if template else "default").encode())

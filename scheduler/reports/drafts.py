@@ -11,7 +11,6 @@ first reads which keys the outbox holds and makes only the drafts someone still 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,12 +22,10 @@ from models.outbox import attachments
 from models.outbox.enqueue import enqueue_for_person, payload
 from models.report_docs import drafts
 from models.report_docs.texts import draft_text
-from models.tables import OrgUnit
+from models.tables import OrgUnit, Person
 from models.units import tree
 from reports.official import ReportKind
 from reports.word import DOCX
-
-log = logging.getLogger(__name__)
 
 LEAD_DAYS = 10
 KINDS = {calendar.HALF_YEAR: ReportKind.HALF_YEAR, calendar.ANNUAL: ReportKind.ANNUAL}
@@ -73,20 +70,15 @@ async def _commune_round(session: AsyncSession, commune: OrgUnit, now: dt.dateti
 
 
 async def _deliver(session: AsyncSession, unit: OrgUnit, kind: ReportKind, year: int, due: dt.date, key: str,
-                   people: list, now: dt.datetime, tz: ZoneInfo, default_locale: str) -> int:
-    """One draft for the unit (the words in each reader's language), stored once per language."""
+                   people: list[Person], now: dt.datetime, tz: ZoneInfo, default_locale: str) -> int:
+    """One draft for the unit, stored once; the message in each reader's language."""
+    draft = await drafts.make(session, unit, kind, year, today=now.astimezone(tz).date(), now=now)
+    stored = await attachments.store(session, draft.data, filename=draft.filename, mime=DOCX, now=now)
     added = 0
-    made: dict[str, tuple[str, int]] = {}
     for person in people:
-        locale = person.locale or default_locale
-        with use_locale(locale):
-            if locale not in made:
-                draft = await drafts.make(session, unit, kind, year, today=now.astimezone(tz).date(), now=now)
-                stored = await attachments.store(session, draft.data, filename=draft.filename, mime=DOCX, now=now)
-                made[locale] = (draft_text(draft.report, unit.name, draft.version, due) + "\n\n"
-                                + _("📎 Tệp Word kèm theo: sửa, in và trình ký; nộp xong, bấm “✅ Đã nộp” ở "
-                                    "mục 🗓 Hạn báo cáo."), stored.id)
-            text, document_id = made[locale]
-            added += await enqueue_for_person(session, person, key=key, kind="report_draft",
-                                              body=payload(text, document_attachment=document_id), now=now, tz=tz)
+        with use_locale(person.locale or default_locale):
+            text = (draft_text(draft.report, unit.name, draft.version, due) + "\n\n"
+                    + _("📎 Tệp Word kèm theo: sửa, in và trình ký; nộp xong, bấm “✅ Đã nộp” ở mục 🗓 Hạn báo cáo."))
+        added += await enqueue_for_person(session, person, key=key, kind="report_draft",
+                                          body=payload(text, document_attachment=stored.id), now=now, tz=tz)
     return added

@@ -190,3 +190,32 @@ async def test_the_fields_option_starts_the_fields_flow_when_it_exists(sessions,
 async def test_a_member_has_no_report_entry(sessions, world):
     chat = Chat(sessions, "member")
     assert not any("📄" in label for label in await chat.menu_labels())
+
+
+async def test_the_message_speaks_the_readers_language_and_the_document_stays_vietnamese(sessions, world):
+    async with sessions() as session:
+        await session.execute(update(Person).where(Person.id == world.leader.id).values(locale="en"))
+        await session.commit()
+    await report_draft_jobs(sessions, now=local(2026, 6, 5), tz=TZ)
+    async with sessions() as session:
+        message = await session.scalar(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key == f"report:half_year:2026:u{world.village.id}:p{world.leader.id}"))
+        assert message.payload["text"].startswith("📄 Draft Half-year report 2026")
+        file = await attachments.load(session, message.payload["document_attachment"])
+        lines = texts(open_docx(file.data))
+        assert "BÁO CÁO" in lines and "ĐẢNG CỘNG SẢN VIỆT NAM" in lines
+
+
+async def test_a_person_with_several_units_chooses_one_and_a_forged_answer_is_asked_again(sessions, world):
+    async with sessions() as session:
+        session.add(Membership(person_id=world.leader.id, unit_id=world.commune.id, role=Role.KHOI_DAN_VAN_HEAD))
+        await session.commit()
+    chat = Chat(sessions, "leader", now=local(2026, 6, 5))
+    await chat.say("/menu")
+    await chat.menu_entry("📄 Báo cáo")
+    assert "📄 Báo cáo của đơn vị nào?" in chat.screen
+    assert chat.option_number("Xã Phúc Sơn") == "1" and chat.option_number("Thôn Đồng Tâm") == "2"
+    await chat.say(choice=f"ou:{world.commune.id + 999}")
+    assert "Nút này đã cũ" in chat.screen and "📄 Báo cáo của đơn vị nào?" in chat.screen
+    await chat.transcript([("1", "Loại báo cáo nào?"), ("2", "Năm nào?"),
+                           ("1", "📄 Dự thảo Báo cáo năm 2026 — Xã Phúc Sơn")])

@@ -6,7 +6,7 @@ import dataclasses
 
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
 from reports.official import BLANK, OfficialReport
 from reports.word import DRAFTED_SHADE, TO_WRITE_SHADE, render
