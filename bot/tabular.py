@@ -168,11 +168,17 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ParseError) as error:
         raise TableError("unreadable", type(error).__name__) from None
+    rows = None
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some generators write a wrong sheet size; read what is there
-        return _numbered(sheet.iter_rows(min_row=1, values_only=True))
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        return _numbered(rows)
     except (zipfile.BadZipFile, KeyError, ValueError, ParseError) as error:
         raise TableError("unreadable", type(error).__name__) from None
     finally:
+        # A sheet stopped early (the row limit) still holds its part open inside the generator:
+        # closed here, or the file stays open until the garbage collector finds it.
+        if rows is not None:
+            rows.close()
         workbook.close()

@@ -144,6 +144,26 @@ def test_a_sheet_past_the_row_limit_stops_with_one_error(tmp_path):
     assert (caught.value.code, caught.value.detail) == ("too_many_rows", str(MAX_ROWS))
 
 
+def test_a_sheet_stopped_early_leaves_no_file_open(tmp_path):
+    """The sheet's part, still open inside the row generator when the limit stops it, is closed at
+    once, not when the garbage collector finds the error's frames (pytest keeps them here)."""
+    path = _xlsx_with_sheet(tmp_path / "roster.xlsx", MAX_ROWS + 10)
+    with pytest.raises(TableError) as caught:
+        read_table(path, ALIASES, REQUIRED)
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("no /proc here")
+    still_open = [fd for fd in fds.iterdir() if _points_to(fd, path)]
+    assert caught.value.code == "too_many_rows" and still_open == []
+
+
+def _points_to(fd: Path, path: Path) -> bool:
+    try:
+        return fd.resolve() == path.resolve()
+    except OSError:
+        return False
+
+
 def test_a_csv_past_the_row_limit_stops_with_one_error(tmp_path):
     path = write_csv(tmp_path / "r.csv", HEADER + "\n" + "Thôn A,,Người,,Thành viên\n" * MAX_ROWS, bom=False)
     with pytest.raises(TableError) as caught:
