@@ -21,6 +21,7 @@ from models.digests.audience import enqueued_keys
 from models.outbox import attachments
 from models.outbox.enqueue import enqueue_for_person, payload
 from models.report_docs import drafts
+from models.report_docs.audience import reachable_ids
 from models.report_docs.texts import draft_text
 from models.tables import OrgUnit, Person
 from models.units import tree
@@ -58,11 +59,12 @@ async def _commune_round(session: AsyncSession, commune: OrgUnit, now: dt.dateti
             # The villages that still owe it, and the commune's own report to the level above.
             units = [*await calendar.pending_units(session, deadline, period, commune), commune]
             people = await calendar.responsible(session, units)
+            reached = await reachable_ids(session, [p for group in people.values() for p in group])
             prefix = f"report:{kind.value}:{period}:"
             sent = await enqueued_keys(session, prefix)
             for unit in units:
                 key = f"{prefix}u{unit.id}"
-                waiting = [p for p in people.get(unit.id, []) if f"{key}:p{p.id}" not in sent]
+                waiting = [p for p in people.get(unit.id, []) if p.id in reached and f"{key}:p{p.id}" not in sent]
                 if waiting:
                     added += await _deliver(session, unit, kind, int(period), due, key, waiting, now, tz,
                                             default_locale)

@@ -219,3 +219,12 @@ async def test_a_person_with_several_units_chooses_one_and_a_forged_answer_is_as
     assert "Nút này đã cũ" in chat.screen and "📄 Báo cáo của đơn vị nào?" in chat.screen
     await chat.transcript([("1", "Loại báo cáo nào?"), ("2", "Năm nào?"),
                            ("1", "📄 Dự thảo Báo cáo năm 2026 — Xã Phúc Sơn")])
+
+
+async def test_no_draft_is_made_for_people_no_app_reaches(sessions, world):
+    async with sessions() as session:
+        await session.execute(update(ChatIdentity).values(unreachable_at=local(2026, 6, 1)))
+        await session.commit()
+    assert await report_draft_jobs(sessions, now=local(2026, 6, 5), tz=TZ) == 0
+    async with sessions() as session:
+        assert (await session.scalars(select(ReportDraft))).all() == []  # nothing rendered for nobody
