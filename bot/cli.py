@@ -21,6 +21,7 @@ from bot.commands import (
     invite as invite_cmd,
     outbox as outbox_cmd,
     people as people_cmd,
+    reports as reports_cmd,
     run as run_cmd,
     setup as setup_cmd,
     units as units_cmd,
@@ -33,7 +34,7 @@ from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, people_cmd, deadlines_cmd,
-            concerns_cmd, outbox_cmd, db_cmd)
+            concerns_cmd, reports_cmd, outbox_cmd, db_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ from handlers.engine.types import Option, Reply
 from models import access
 from models.deadlines import calendar, reminders
 from models.deadlines.texts import days_left_text, due_text, report_title
+from models.report_docs import drafts
 from models.tables import OrgUnit, ReportDeadline
 
 PENDING_NAMES = 10
@@ -168,8 +169,11 @@ async def mark(ctx: Ctx, key: str) -> list[Reply]:
             report=title, unit=unit.name, date=format_date(day)))]
     # The undo comes second and asks again on a bare number: a habitual "1" never takes the mark back.
     undo = Option(f"ru:{deadline.id}:{unit.id}:{period}", _("↩ Bỏ ghi nhận đã nộp"), confirm=True)
-    return [Reply(_("✅ Đã ghi nhận: {report} của {unit} đã nộp. Bot sẽ thôi nhắc báo cáo này.").format(
-        report=title, unit=unit.name), (Option("m:main", _("🏠 Trang chính")), undo), columns=2)]
+    text = _("✅ Đã ghi nhận: {report} của {unit} đã nộp. Bot sẽ thôi nhắc báo cáo này.").format(
+        report=title, unit=unit.name)
+    if (version := await drafts.submitted_version(ctx.session, row.id)) is not None:
+        text += "\n" + _("Bản đã nộp: dự thảo số {version}.").format(version=version)
+    return [Reply(text, (Option("m:main", _("🏠 Trang chính")), undo), columns=2)]
 
 
 @action("ru")

@@ -16,7 +16,8 @@ from models.visits.record import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
                 "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list",
-                "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale"}
+                "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale",
+                "m:official": "official_report"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
                 "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu}
@@ -39,6 +40,7 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:deadlines": _("🗓 Hạn báo cáo"),
         "m:cr": _("⏱ Thời hạn xử lý ý kiến"),
         "m:digest": _("📊 Tổng hợp tháng"),
+        "m:official": _("📄 Báo cáo"),
         "m:bcast": _("📢 Gửi thông báo"),
         "m:bcasts": _("📬 Thông báo đã gửi"),
         "m:mute": mute.menu_label(ctx),

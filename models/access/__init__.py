@@ -28,6 +28,9 @@ the units under it. From there:
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
   marks it submitted, and may take the mark back (nhóm leader, team leads, chi bộ secretary, the
   commune's leads; `REPORTS_FOR`); the commune's leads remind the units that owe one (`REMINDS_UNITS`).
+- **Official reports** (the Word draft): a village's to its team's leader and deputies, its chi bộ
+  secretary and the commune's two leads; the commune's to its two leads (`may_receive_report`); the
+  scheduled draft to who answers for the report (`REPORTS_FOR`).
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
   by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
   phone's screen folds one level down (`menu_screens`).
@@ -83,6 +86,7 @@ from models.access.menu import (
     menu_screens,
     nhom_led,
 )
+from models.access.reports import REPORT_AT, may_receive_report, report_units
 from models.access.roles import (
     CHI_BO,
     COMMUNE_AUDIENCE,
@@ -112,13 +116,14 @@ from models.access.scope import (
 __all__ = [
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",
     "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
-    "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
-    "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
+    "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORT_AT", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO",
+    "STALE_LIST_AT", "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
     "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
     "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
     "covers_area", "covers_bound", "covers_village", "entitled", "fold_entries", "group_member_roles",
     "group_members", "leads", "listed_scope",
     "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_remind_units", "may_see_digest",
-    "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest",
+    "may_receive_report", "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "nhom_led",
+    "own_units", "receives_digest", "report_units",
     "role_in", "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "takes_households",
 ]

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from models.access.broadcasts import author_scopes
 from models.access.digests import may_see_digests
 from models.access.households import stale_scopes
+from models.access.reports import report_units
 from models.access.roles import COMMUNE_OFFICE, LEADERS, NHOM_LEADS
 from models.access.scope import Held
 from models.enums import UnitKind
@@ -18,8 +19,8 @@ LAST = ("m:mute", "m:lang")
 # down in this order, the ones used least first, until it fits. An entry not named stays on top.
 MENU_LIMIT = 8
 MORE = "m:more"
-FOLD_ORDER = ("m:groups", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:digest",
-              "m:stale", "m:open", "m:nhom")
+FOLD_ORDER = ("m:groups", "m:official", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines",
+              "m:bcast", "m:digest", "m:stale", "m:open", "m:nhom")
 
 
 def leads(held: Sequence[Held]) -> bool:
@@ -52,6 +53,8 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
         entries.append("m:cr")
     if may_see_digests(held):
         entries.append("m:digest")
+    if report_units(held):
+        entries.append("m:official")
     if author_scopes(held):
         entries += ["m:bcast", "m:bcasts"]
     return entries + list(LAST)

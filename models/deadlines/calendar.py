@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import access, audit
 from models.enums import UnitKind
 from models.outbox.enqueue import withdraw
+from models.report_docs import drafts
 from models.tables import Membership, OrgUnit, Person, ReportDeadline, ReportSubmission
 
 MONTHLY_TEAM, HALF_YEAR, ANNUAL = "monthly_team", "half_year", "annual"
@@ -226,9 +227,13 @@ async def mark_submitted(session: AsyncSession, deadline: ReportDeadline, unit: 
     await session.flush()
     # A nudge held back by a mute or by the quiet hours would now nag about a report already in.
     await withdraw(session, nudge_key_prefix(deadline.id, unit.id, period), reason="report submitted")
+    version = None
+    if deadline.kind in (HALF_YEAR, ANNUAL):  # which draft version went in (none when no draft was sent)
+        version = await drafts.link_submission(session, unit.id, deadline.kind, int(period), row.id)
     audit.record(session, "mark_report_submitted", "report_submission", row.id, actor_id=person_id,
                  actor_label=f"person:{person_id}" if person_id else "system",
-                 details={"deadline_id": deadline.id, "kind": deadline.kind, "unit_id": unit.id, "period": period})
+                 details={"deadline_id": deadline.id, "kind": deadline.kind, "unit_id": unit.id, "period": period,
+                          "draft_version": version})
     return row, True
 
 
@@ -244,6 +249,7 @@ async def unmark_submitted(session: AsyncSession, deadline: ReportDeadline, unit
                  details={"deadline_id": deadline.id, "kind": deadline.kind, "unit_id": unit.id, "period": period,
                           "submitted_at": existing.submitted_at.isoformat(),
                           "submitted_by_id": existing.submitted_by_id})
+    await drafts.unlink_submission(session, existing.id)
     await session.delete(existing)
     await session.flush()
     return True

@@ -83,6 +83,8 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
                               "C1": COMMUNE_LEADS},
     # "📣 Nhắc … đơn vị chưa nộp" on 🗓 Hạn báo cáo: the commune's two leads, for their own commune
     "remind units of a report": {"C1": COMMUNE_LEADS},
+    # 📄 Báo cáo: a village's Word draft to its leads and its commune's, the commune's to its two leads
+    "receive report draft": {"V1": VILLAGE_LEADS | COMMUNE_LEADS, "V2": COMMUNE_LEADS, "C1": COMMUNE_LEADS},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
@@ -96,6 +98,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:groups": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:cr": COMMUNE_OFFICE,
     "m:digest": VILLAGE_LEADS | COMMUNE_LEADS,
+    "m:official": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:bcast": TEAM_LEADS | COMMUNE_LEADS,
     "m:bcasts": TEAM_LEADS | COMMUNE_LEADS,
 }
@@ -233,6 +236,12 @@ async def _remind(place: Place, person: Person, held: list[access.Held], unit: O
     return access.may_remind_units(await access.roles(place.session, person.id), unit)
 
 
+@_kinds(UnitKind.VILLAGE, UnitKind.COMMUNE)
+async def _report_draft(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As 📄 Báo cáo asks before it makes the draft (handlers/reports/official.py), with the roles read afresh.
+    return access.may_receive_report(await access.roles(place.session, person.id), unit)
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -246,6 +255,7 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "give households to members": (_give_households, _only(access.may_assign_households, UnitKind.TEAM)),
     "mark report submitted": (_report, access.may_mark_submitted),
     "remind units of a report": (_remind, _only(access.may_remind_units, UnitKind.COMMUNE)),
+    "receive report draft": (_report_draft, access.may_receive_report),
 }
 
 
