@@ -7,6 +7,7 @@ from models.tables.concerns import Concern, ConcernEvent, ConcernHousehold, Conc
 from models.tables.conversation import ConversationState, ProcessedMessage
 from models.tables.deadlines import ReportDeadline, ReportSubmission
 from models.tables.delivery import ChatGroup, OutboxMessage
+from models.tables.evaluation import EvaluationHandScore, EvaluationResult, EvaluationRubric
 from models.tables.households import Household, Visit
 from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
 from models.tables.org import OrgUnit
@@ -14,7 +15,8 @@ from models.tables.people import ChatIdentity, Membership, Person
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
-    "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter", "Household", "InviteCode",
+    "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter",
+    "EvaluationHandScore", "EvaluationResult", "EvaluationRubric", "Household", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
     "ProcessedMessage", "Visit",
 ]
