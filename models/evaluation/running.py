@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import _
+from models.digests.queries import local_midnight
 from models.evaluation import queries
 from models.evaluation.compute import evaluate_commune, evaluate_many
 from models.evaluation.measures import Counts
@@ -88,3 +89,12 @@ def _action(measure: str, counts: dict[str, tuple[int, int]], unvisited: list[tu
     if measure == "active_members" and whole > part:
         return _("{count} thành viên chưa có lượt thăm hộ mỗi quý").format(count=whole - part)
     return None
+
+
+async def digest_scores(session: AsyncSession, commune: OrgUnit, end: dt.date, tz: ZoneInfo,
+                        now: dt.datetime | None = None) -> tuple[Evaluation, dict[int, Scorecard]]:
+    """The year's score as it stood at a digest's end (the day after its period; `now` for a month
+    still running), by village."""
+    at = local_midnight(end, tz) if now is None else min(now, local_midnight(end, tz))
+    evaluation = await evaluate_commune(session, commune, (end - dt.timedelta(days=1)).year, tz, at)
+    return evaluation, {card.village_id: card for card in evaluation.cards}

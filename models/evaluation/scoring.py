@@ -43,6 +43,7 @@ class Line:
 class Scorecard:
     team_id: int
     team: str
+    village_id: int
     village: str
     commune_id: int
     commune: str
@@ -99,7 +100,7 @@ def scorecard(team: Team, commune: str, rubric: Rubric, values: dict[str, Value]
               hand: dict[str, tuple[float, str | None]]) -> Scorecard:
     lines = tuple(line(c, values, hand) for c in rubric.criteria)
     total = round(min(TOTAL, max(0.0, sum(x.points for x in lines))), 1)
-    return Scorecard(team.team_id, team.name, team.village, team.commune_id, commune, total,
+    return Scorecard(team.team_id, team.name, team.village_id, team.village, team.commune_id, commune, total,
                      rubric.band(total).label, 0, lines)
 
 

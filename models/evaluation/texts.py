@@ -76,3 +76,9 @@ def province_text(province: Province) -> str:
         unit=province.name, year=province.year, count=len(province.cards), communes=len(province.communes))]
     lines += ranking_lines(province.cards, commune=True)
     return "\n".join(lines)
+
+
+def digest_line(card: Scorecard, evaluation: Evaluation) -> str:
+    """The monthly digest's one line: "📈 Xếp loại dự kiến năm 2026: 72,5/100 điểm — Khá (hạng 2/3)"."""
+    return _("📈 Xếp loại dự kiến năm {year}: {total} (hạng {rank}/{count})").format(
+        year=evaluation.year, total=total_text(card), rank=card.rank, count=len(evaluation.cards))
