@@ -21,7 +21,9 @@ from models.evaluation.rubric import Criterion, rubric_for
 from models.tables import OrgUnit
 from models.units import tree
 
-_SCORE = re.compile(r"^\s*([+-]?\d{1,3}(?:[.,]\d{1,2})?)\s*(?:điểm|diem|đ)?\s*[:,;.\-–]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+# "4", "2,5", "-3 Điểm nóng đất đai", "4 điểm: đã giám sát 2 lần" (the unit only before punctuation or the end).
+_SCORE = re.compile(r"^\s*([+-]?\d{1,3}(?:[.,]\d{1,2})?)(?:\s*(?:điểm|diem|đ)(?=\s*(?:[:;,.\-–]|$)))?\s*[:;,.\-–]?\s*(.*)$",
+                    re.IGNORECASE | re.DOTALL)
 # Typed, not a numbered button: "1" must always mean one point, on Zalo (which numbers buttons) too.
 SKIP_WORDS = {"bo qua", "skip", "bq"}
 
