@@ -4,7 +4,7 @@ problems are collected, so a commune fixes the file once, and nothing is stored 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from core.i18n import LOCALES, _, use_locale
 from core.text import fold
@@ -20,7 +20,7 @@ from models.evaluation.rubric import (
     RowError,
     validate,
 )
-from models.evaluation.tables import band_columns, criteria_columns
+from models.evaluation.tables import band_columns, criteria_columns, period_columns
 
 Cell = str | int | float | None
 Sheet = list[tuple[int, tuple[Cell, ...]]]  # (row number in the file, cells)
@@ -28,18 +28,21 @@ _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*$")
 HAND_WORDS = {HAND, "cham tay", "by hand"}
 
 
-def _first_headers() -> set[str]:
+def _header_keys(columns: Callable[[], tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """A sheet's first two column names, folded, in every language the file may have been written in."""
     found = set()
     for locale in LOCALES:
         with use_locale(locale):
-            found |= {fold(criteria_columns()[0]), fold(band_columns()[0])}
+            found.add(tuple(fold(c) for c in columns()[:2]))
     return found
 
 
-def _data(sheet: Sheet) -> Sheet:
-    """The rows under the header (the row whose first cell is a first column's name), blank ones dropped."""
-    heads = _first_headers()
-    start = next((i for i, (_n, cells) in enumerate(sheet) if cells and fold(str(cells[0] or "")) in heads), None)
+def _data(sheet: Sheet, columns: Callable[[], tuple[str, ...]]) -> Sheet:
+    """The rows under the header row (its first two cells name the sheet's first two columns), blank ones
+    dropped; every row when no header is found."""
+    heads = _header_keys(columns)
+    start = next((i for i, (_n, cells) in enumerate(sheet)
+                  if tuple(fold(str(c or "")) for c in cells[:2]) in heads), None)
     rows = sheet[start + 1:] if start is not None else sheet
     return [(n, cells) for n, cells in rows if any(str(c).strip() for c in cells if c is not None)]
 
@@ -65,7 +68,7 @@ def parse(sheets: Sequence[Sheet]) -> Rubric:
             criteria=CRITERIA_SHEET, bands=BANDS_SHEET))])
     errors: list[RowError] = []
     criteria, crit_rows = [], []
-    for number, cells in _data(sheets[0]):
+    for number, cells in _data(sheets[0], criteria_columns):
         try:
             max_points, full, zero, minimum = (_number(cells, i) for i in (2, 4, 5, 6))
         except ValueError:
@@ -79,7 +82,7 @@ def parse(sheets: Sequence[Sheet]) -> Rubric:
         criteria.append(Criterion(_text(cells, 0), _text(cells, 1), max_points, measure, full, zero, minimum or 0.0))
         crit_rows.append(number)
     bands, band_rows = [], []
-    for number, cells in _data(sheets[1]):
+    for number, cells in _data(sheets[1], band_columns):
         try:
             minimum = _number(cells, 1)
         except ValueError:
@@ -91,7 +94,7 @@ def parse(sheets: Sequence[Sheet]) -> Rubric:
         band_rows.append(number)
     period_end = None
     if len(sheets) > 2:
-        for number, cells in _data(sheets[2])[:1]:
+        for number, cells in _data(sheets[2], period_columns)[:1]:
             text = _text(cells, 0)
             match = _DAY_MONTH.match(text)
             if text and match is None:
