@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.i18n import _, format_short_date
 from models.evaluation.compute import Province
-from models.evaluation.numbers import number_text
+from models.evaluation.numbers import number_text, percent_text
 from models.evaluation.rubric import SAMPLE_NOTE
 from models.evaluation.scoring import Evaluation, Scorecard
 
@@ -82,3 +82,19 @@ def digest_line(card: Scorecard, evaluation: Evaluation) -> str:
     """The monthly digest's one line: "📈 Xếp loại dự kiến năm 2026: 72,5/100 điểm — Khá (hạng 2/3)"."""
     return _("📈 Xếp loại dự kiến năm {year}: {total} (hạng {rank}/{count})").format(
         year=evaluation.year, total=total_text(card), rank=card.rank, count=len(evaluation.cards))
+
+
+def section_paragraphs(evaluation: Evaluation) -> list[str]:
+    """The annual report's section on the evaluation: how many teams in each band, the best ones, the proposal."""
+    if not evaluation.cards:
+        return [_("Chưa có tổ nào.")]
+    count = len(evaluation.cards)
+    bands = "; ".join(_("{band}: {teams} tổ ({percent})").format(
+        band=label, teams=sum(1 for c in evaluation.cards if c.band == label),
+        percent=percent_text(100 * sum(1 for c in evaluation.cards if c.band == label) / count))
+        for label, _minimum in evaluation.bands)
+    best = ", ".join(f"{c.team} ({number_text(c.total)})" for c in evaluation.cards[:3])
+    return [_("Năm {year}, {count}/{count} Tổ Dân vận cộng đồng được đánh giá, xếp loại: {bands}.").format(
+                year=evaluation.year, count=count, bands=bands),
+            _("Các tổ dẫn đầu: {teams}.").format(teams=best),
+            proposal_text(evaluation)]

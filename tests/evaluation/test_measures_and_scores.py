@@ -135,3 +135,15 @@ async def test_a_rubric_that_does_not_add_up_is_refused(session, year):
     text = str(refused.value)
     assert "cách tính “nonsense” không có" in text and "tổng điểm tối đa phải là 100, hiện là 90" in text
     assert "các mức phải xếp từ điểm cao xuống điểm thấp" in text and "mức cuối cùng phải từ 0 điểm" in text
+
+
+async def test_the_annual_report_gets_plain_data(session, year):
+    from models.evaluation.tables import ranking_table
+    from models.evaluation.texts import section_paragraphs
+
+    evaluation = await evaluate_commune(session, year.commune, 2026, TZ, NOW)
+    paragraphs = section_paragraphs(evaluation)
+    assert paragraphs[0] == ("Năm 2026, 2/2 Tổ Dân vận cộng đồng được đánh giá, xếp loại: Tốt: 0 tổ (0 %); "
+                             "Khá: 0 tổ (0 %); Trung bình: 0 tổ (0 %); Yếu: 2 tổ (100 %).")
+    table = ranking_table(evaluation)
+    assert table.rows[0] == (1, "Tổ Dân vận Thôn An", "Thôn An", 38.9, "Yếu", "")
