@@ -66,12 +66,19 @@ async def _own_teams(ctx: Ctx, held: list[access.Held]) -> list[OrgUnit]:
 
 
 def _khoi_options(held: list[access.Held], commune: OrgUnit, state: Running) -> tuple[Option, ...]:
-    if not access.may_score_by_hand(held, commune) or state.evaluation.confirmed_at is not None:
+    if not access.may_score_by_hand(held, commune):
         return ()
-    options = [Option("m:main", _("🏠 Trang chính")), Option("ev:s", _("✍ Chấm điểm tiêu chí chấm tay"))]
+    options = [Option("m:main", _("🏠 Trang chính"))]
+    if state.evaluation.confirmed_at is None:
+        options.append(Option("ev:s", _("✍ Chấm điểm tiêu chí chấm tay")))
+    # This year's after its period's end; before then, last year's while it waits for its confirmation.
     if state.evaluation.closed:
-        options.append(Option("ev:c", _("✅ Xác nhận kết quả năm")))
-    return tuple(options)
+        closing = state.evaluation if state.evaluation.confirmed_at is None else None
+    else:
+        closing = state.last_year if state.last_year.confirmed_at is None and state.last_year.cards else None
+    if closing is not None:
+        options.append(Option("ev:c", _("✅ Xác nhận kết quả năm {year}").format(year=closing.year)))
+    return tuple(options) if len(options) > 1 else ()
 
 
 @action("ev")

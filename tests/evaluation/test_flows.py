@@ -50,7 +50,7 @@ async def test_the_commune_sees_every_team_and_the_head_scores_by_hand(sessions,
     head = Chat(sessions, "khoi", now=NOW)
     await head.say("/menu")
     await head.menu_entry("Xếp loại dự kiến")
-    assert "✍ Chấm điểm tiêu chí chấm tay" in head.screen and "✅ Xác nhận kết quả năm" in head.screen
+    assert "✍ Chấm điểm tiêu chí chấm tay" in head.screen and "✅ Xác nhận kết quả năm 2026" in head.screen
     await head.transcript([
         (head.option_number("Chấm điểm"), "✍ Tổ Dân vận Thôn An (tổ 1/2), năm 2026\nTiêu chí: Tổ chức giám sát (tối đa 5 điểm)"),
         ("nhiều", "Gõ số điểm từ 0 đến 5"),
@@ -102,4 +102,11 @@ async def test_confirming_waits_for_the_period_to_end(sessions, year):
     head = Chat(sessions, "khoi", now=dt.datetime(2026, 11, 10, 2, tzinfo=dt.UTC))
     await head.say("/menu")
     await head.menu_entry("Xếp loại dự kiến")
-    assert "năm 2026 (tính đến 10/11/2026)" in head.screen and "Xác nhận kết quả" not in head.screen
+    assert "năm 2026 (tính đến 10/11/2026)" in head.screen and "Xác nhận kết quả năm 2026" not in head.screen
+    # Last year's, never confirmed, is what can be confirmed until then.
+    await head.transcript([(head.option_number("Xác nhận kết quả năm 2025"), "Xác nhận kết quả năm 2025?")])
+
+
+async def test_the_monthly_digest_carries_the_running_score(sessions, year):
+    chat = Chat(sessions, "la", now=NOW)
+    await chat.transcript([("/tonghop", "📈 Xếp loại dự kiến năm 2026: 38,9/100 điểm — Yếu (hạng 1/2)")])
