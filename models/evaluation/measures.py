@@ -116,8 +116,9 @@ class Counts:
         return {code: value(code, *self.counts[team_id].get(code, (0, 0))) for code in MEASURES}
 
 
-def _commune_of(path: str, communes: tuple[int, ...]) -> int:
-    return next(int(p) for p in path.strip("/").split("/") if int(p) in communes)
+def _commune_of(path: str, communes: tuple[int, ...]) -> int | None:
+    """The commune of the scope a unit lies in, by its path (None: a commune measured apart)."""
+    return next((int(p) for p in path.strip("/").split("/") if int(p) in communes), None)
 
 
 async def measure_all(session: AsyncSession, scope: Scope, period: Period,
@@ -126,8 +127,9 @@ async def measure_all(session: AsyncSession, scope: Scope, period: Period,
     `queries.deadlines` reads them). Communes of a province that share a rubric share the period."""
     rows = await queries.units(session, scope)
     villages = {r.id: r for r in rows if r.kind == UnitKind.VILLAGE}
-    teams = [Team(r.id, r.parent_id, _commune_of(r.path, scope.commune_ids), r.name, villages[r.parent_id].name)
-             for r in rows if r.kind == UnitKind.TEAM and r.parent_id in villages]
+    teams = [Team(r.id, r.parent_id, commune_id, r.name, villages[r.parent_id].name)
+             for r in rows if r.kind == UnitKind.TEAM and r.parent_id in villages
+             and (commune_id := _commune_of(r.path, scope.commune_ids)) is not None]
     by_village = {t.village_id: t.team_id for t in teams}
     nhom_names = {r.id: r.name for r in rows if r.kind == UnitKind.NHOM}
     counts: dict[int, dict[str, tuple[int, int]]] = {t.team_id: {} for t in teams}

@@ -147,3 +147,13 @@ async def test_the_annual_report_gets_plain_data(session, year):
                              "Khá: 0 tổ (0 %); Trung bình: 0 tổ (0 %); Yếu: 2 tổ (100 %).")
     table = ranking_table(evaluation)
     assert table.rows[0] == (1, "Tổ Dân vận Thôn An", "Thôn An", 38.9, "Yếu", "")
+
+
+async def test_communes_of_a_province_with_their_own_rubrics(session, year):
+    # Xã Phúc Sơn by its own rubric, Xã Khác by the sample: measured apart, ranked together.
+    await save(session, year.commune, Rubric((Criterion("THAM", "Thăm hộ", 100, "households_visited", 100, 0),),
+                                             (Band("Đạt", 50), Band("Chưa đạt", 0))), actor_label="t")
+    await session.commit()
+    province = await evaluate_province(session, year.province, 2026, TZ, NOW)
+    assert [(c.village, c.total, c.band) for c in province.cards] == [
+        ("Thôn An", 75.0, "Đạt"), ("Thôn Khác", 20.0, "Yếu"), ("Thôn Bình", 0.0, "Chưa đạt")]
