@@ -142,8 +142,9 @@ async def measure_all(session: AsyncSession, scope: Scope, period: Period,
     due_months = len(period.months)
     for team_id in counts:
         add(team_id, "meetings_held", 0, due_months)
-    for team_id, present, recorded, *months in await queries.meetings(session, scope, period):
+    for team_id, *months in await queries.meetings(session, scope, period):
         add(team_id, "meetings_held", sum(int(m or 0) for m in months), 0)
+    for team_id, present, recorded in await queries.attendance(session, scope, period):
         add(team_id, "attendance", present, recorded)
 
     await _reports(session, scope, period, teams, deadlines, add)
@@ -184,16 +185,19 @@ async def _reports(session: AsyncSession, scope: Scope, period: Period, teams: l
     last_day = (period.as_of.astimezone(period.tz) - dt.timedelta(days=1)).date()
     if period.closed:
         last_day = period.end - dt.timedelta(days=1)
+    # Each deadline's periods due, with the moment its report was still on time: once, not once a team.
+    due: dict[int, list[tuple[str, dt.datetime]]] = {
+        id(d): [(key, local_midnight(day + dt.timedelta(days=1), period.tz))
+                for key, day in calendar.periods_between(d, period.start, last_day)] for d in deadlines}
     for team in teams:
         for deadline in by_commune.get(team.commune_id, []):
-            code = "monthly_reports" if deadline.kind == calendar.MONTHLY_TEAM else "yearly_reports"
-            unit_id = team.team_id if deadline.level == UnitKind.TEAM else team.village_id
             if deadline.level not in (UnitKind.TEAM, UnitKind.VILLAGE):
                 continue
-            for key, due in calendar.periods_between(deadline, period.start, last_day):
+            code = "monthly_reports" if deadline.kind == calendar.MONTHLY_TEAM else "yearly_reports"
+            unit_id = team.team_id if deadline.level == UnitKind.TEAM else team.village_id
+            for key, until in due[id(deadline)]:
                 at = submitted.get((deadline.id, unit_id, key))
-                on_time = at is not None and at < local_midnight(due + dt.timedelta(days=1), period.tz)
-                add(team.team_id, code, int(on_time), 1)
+                add(team.team_id, code, int(at is not None and at < until), 1)
 
 
 def label(code: str) -> str:

@@ -59,22 +59,28 @@ def _in(span: Span, column):  # noqa: ANN001, ANN202 (a condition)
 
 
 async def meetings(session: AsyncSession, scope: Scope, period: Period) -> Sequence[Row[Any]]:
-    """(team_id, present, recorded, held in month 1, held in month 2, …) over the months due.
-
-    Held: a meeting marked held that began in the month; present / recorded: the attendance ticks of
-    the held meetings of the whole period so far.
-    """
+    """(team_id, held in month 1, held in month 2, …): a meeting marked held begun in each month due."""
     team = OrgUnit
-    held = Meeting.status == MeetingStatus.HELD
-    ticked = and_(held, MeetingAttendance.attended.is_not(None))
-    months = [func.max(case((and_(held, _in(span, Meeting.starts_at)), 1), else_=0)) for span in period.months]
+    months = [func.max(case((_in(span, Meeting.starts_at), 1), else_=0)) for span in period.months]
     return (await session.execute(
-        select(Meeting.team_id, func.sum(case((and_(ticked, MeetingAttendance.attended.is_(True)), 1), else_=0)),
-               func.sum(case((ticked, 1), else_=0)), *months)
+        select(Meeting.team_id, *months)
         .join(team, team.id == Meeting.team_id)
-        .outerjoin(MeetingAttendance, MeetingAttendance.meeting_id == Meeting.id)
-        .where(team.path.startswith(scope.path), Meeting.starts_at >= period.start_at,
-               Meeting.starts_at < period.as_of, held)
+        .where(team.path.startswith(scope.path), Meeting.status == MeetingStatus.HELD,
+               Meeting.starts_at >= period.start_at, Meeting.starts_at < period.as_of)
+        .group_by(Meeting.team_id)
+    )).all()
+
+
+async def attendance(session: AsyncSession, scope: Scope, period: Period) -> Sequence[Row[Any]]:
+    """(team_id, present, recorded): the attendance ticks of the held meetings of the period so far."""
+    team = OrgUnit
+    ticked = MeetingAttendance.attended.is_not(None)
+    return (await session.execute(
+        select(Meeting.team_id, func.sum(case((MeetingAttendance.attended.is_(True), 1), else_=0)), func.count())
+        .join(team, team.id == Meeting.team_id)
+        .join(MeetingAttendance, MeetingAttendance.meeting_id == Meeting.id)
+        .where(team.path.startswith(scope.path), Meeting.status == MeetingStatus.HELD,
+               Meeting.starts_at >= period.start_at, Meeting.starts_at < period.as_of, ticked)
         .group_by(Meeting.team_id)
     )).all()
 
@@ -107,11 +113,18 @@ def _visited(scope: Scope, start: dt.date, end: dt.date):  # noqa: ANN202 (a cor
 
 async def households(session: AsyncSession, scope: Scope, period: Period) -> Sequence[Row[Any]]:
     """(village_id, nhom_id, households, visited, stale) over today's active households: visited in the
-    period so far, and stale (no visit in the 60 days up to the period's end, or up to today)."""
+    period so far, and stale (no visit in the 60 days up to the period's end, or up to today).
+
+    A household's last visit (`last_visited_on`, kept by the visit operations) settles both at once
+    unless it came after the period: only then are the household's own visits probed.
+    """
+    last = Household.last_visited_on
+    visited = case((last.is_(None), 0), (last < period.start, 0), (last < period.until, 1),
+                   else_=case((_visited(scope, period.start, period.until), 1), else_=0))
+    stale = case((last.is_(None), 1), (last < period.stale_before, 1), (last < period.until, 0),
+                 else_=case((_visited(scope, period.stale_before, period.until), 0), else_=1))
     return (await session.execute(
-        select(Household.village_id, Household.nhom_id, func.count(),
-               func.sum(case((_visited(scope, period.start, period.until), 1), else_=0)),
-               func.sum(case((~_visited(scope, period.stale_before, period.until), 1), else_=0)))
+        select(Household.village_id, Household.nhom_id, func.count(), func.sum(visited), func.sum(stale))
         .where(Household.commune_id.in_(scope.commune_ids), Household.active.is_(True))
         .group_by(Household.village_id, Household.nhom_id)
     )).all()
@@ -198,17 +211,18 @@ async def announcements(session: AsyncSession, scope: Scope, period: Period) -> 
 
 async def members(session: AsyncSession, scope: Scope, period: Period) -> Sequence[Row[Any]]:
     """(team_id, person_id, visited in quarter 1, in quarter 2, …) of everyone holding a role in a team
-    or its nhóm now, over the quarters due."""
+    or its nhóm now, over the quarters due: a probe of the person's visits' index per quarter."""
     team = _team_of().label("team_id")
-    quarters = [func.max(case((and_(Visit.visited_on >= span[0].astimezone(period.tz).date(),
-                                    Visit.visited_on < span[1].astimezone(period.tz).date()), 1), else_=0))
-                for span in period.quarters]
+
+    def visited(span: Span):  # noqa: ANN202 (a correlated condition)
+        start, end = (moment.astimezone(period.tz).date() for moment in span)
+        return exists().where(Visit.person_id == Membership.person_id, Visit.undone_at.is_(None),
+                              Visit.visited_on >= start, Visit.visited_on < min(end, period.until))
+
+    quarters = [case((visited(span), 1), else_=0) for span in period.quarters]
     return (await session.execute(
-        select(team, Membership.person_id, *quarters)
+        select(team, Membership.person_id, *quarters).distinct()
         .join(Membership, Membership.unit_id == OrgUnit.id)
-        .outerjoin(Visit, and_(Visit.person_id == Membership.person_id, Visit.undone_at.is_(None),
-                               Visit.visited_on >= period.start, Visit.visited_on < period.until))
         .where(OrgUnit.path.startswith(scope.path), OrgUnit.kind.in_([UnitKind.TEAM, UnitKind.NHOM]),
                Membership.ended_at.is_(None))
-        .group_by(team, Membership.person_id)
     )).all()

@@ -105,6 +105,7 @@ async def test_a_frozen_year_does_not_change(session, year):
     session.add(Visit(household_id=home.id, person_id=year.people["ma1"].id, nhom_id=home.nhom_id,
                       village_id=home.village_id, commune_id=home.commune_id, visited_on=dt.date(2026, 7, 7),
                       purpose=VisitPurpose.ENCOURAGE))
+    home.last_visited_on = dt.date(2026, 7, 7)
     await save(session, year.commune, Rubric(SAMPLE.criteria, (Band("Tốt", 30), Band("Yếu", 0))), actor_label="t")
     await session.commit()
     again = await evaluate_commune(session, year.commune, 2026, TZ, NOW)

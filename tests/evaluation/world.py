@@ -124,6 +124,10 @@ async def build_year(session: AsyncSession) -> Year:
         # Thôn Bình: a visit last year and one after the period: none counts.
         _visit(year, "hB1", "mb1", d(2025, 12, 1)), _visit(year, "hB2", "mb1", d(2026, 11, 25)),
     ])
+    # As the visit operations keep it: each household's last visit not undone.
+    for key, last in (("hA1", d(2026, 10, 1)), ("hA2", d(2026, 5, 5)), ("hA4", d(2026, 11, 15)),
+                      ("hB1", d(2025, 12, 1)), ("hB2", d(2026, 11, 25))):
+        year.homes[key].last_visited_on = last
 
     # Thôn An's team met from January to October (10 of the 11 months due); two attendance lists.
     meetings = [Meeting(team_id=u["TA"].id, occurrence=d(2026, month, 20), starts_at=utc(2026, month, 20, 12, 30),
