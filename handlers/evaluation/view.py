@@ -12,11 +12,12 @@ from handlers.engine.flow import Ctx
 from handlers.engine.outside_flows import action
 from handlers.engine.types import Option, Reply
 from models import access
-from models.evaluation.running import Running, actions, running
 from models.enums import UnitKind
+from models.evaluation.running import Running, actions, running
 from models.evaluation.texts import card_text, ranking_text, total_text
 from models.tables import OrgUnit
 from models.units import tree
+
 
 def refusal() -> str:
     return _("Xếp loại dự kiến dành cho tổ trưởng, tổ phó, bí thư chi bộ, trưởng khối dân vận và bí thư Đảng ủy xã.")
@@ -48,7 +49,7 @@ async def from_menu(ctx: Ctx) -> list[Reply]:
     if access.evaluation_commune(held) is not None:
         text = ranking_text(state.evaluation)
         last = [f"{c.village}: {total_text(c)}" for c in state.last_year.cards]
-        if last and state.last_year.cards:
+        if last:
             text += "\n" + _("Năm {year}:").format(year=state.last_year.year) + " " + " · ".join(last)
         return [Reply(text, _khoi_options(held, commune, state))]
     texts = [_team_text(state, team.id) for team in await _own_teams(ctx, held)]

@@ -46,12 +46,15 @@ async def running(session: AsyncSession, commune: OrgUnit, tz: ZoneInfo, now: dt
 
 def actions(card: Scorecard, state: Running) -> list[str]:
     """The criteria losing most points, each as something to do (measures only: hand scores are the
-    commune's), at most ACTIONS."""
+    commune's), at most ACTIONS; concerns about to fall due first, while their points can be kept."""
     team = next((t for t in state.counts.teams if t.team_id == card.team_id), None)
     if team is None:
         return []
     counts = state.counts.counts.get(card.team_id, {})
     found: list[tuple[float, str]] = []
+    soon = state.due_soon.get(team.village_id, 0)
+    urgent = [_("{count} ý kiến sắp quá hạn").format(count=soon)] if soon and any(
+        line.measure == "concerns_on_time" for line in card.lines) else []
     for line in card.lines:
         if line.by_hand or line.lost <= 0:
             continue
@@ -60,7 +63,8 @@ def actions(card: Scorecard, state: Running) -> list[str]:
         if text:
             found.append((line.lost, text))
     found.sort(key=lambda item: -item[0])
-    return [text for _lost, text in found[:ACTIONS]]
+    ranked = urgent + [text for _lost, text in found if text not in urgent]
+    return ranked[:ACTIONS]
 
 
 def _action(measure: str, counts: dict[str, tuple[int, int]], unvisited: list[tuple[str, int]],

@@ -110,3 +110,20 @@ async def test_confirming_waits_for_the_period_to_end(sessions, year):
 async def test_the_monthly_digest_carries_the_running_score(sessions, year):
     chat = Chat(sessions, "la", now=NOW)
     await chat.transcript([("/tonghop", "📈 Xếp loại dự kiến năm 2026: 38,9/100 điểm — Yếu (hạng 1/2)")])
+
+
+async def test_concerns_about_to_fall_due_come_first(sessions, year):
+    from models.enums import ConcernCategory, ConcernStatus, Urgency
+    from models.tables import Concern
+
+    async with sessions() as session:  # Thôn Bình's first concern, due in 3 days: its 10 points at stake
+        session.add(Concern(reference="PA-2026-00099", commune_id=year.commune.id, village_id=year.units["B"].id,
+                            reporter_id=year.people["mb1"].id, category=ConcernCategory.LAND, urgency=Urgency.NORMAL,
+                            status=ConcernStatus.NEW, description="…", created_at=NOW - dt.timedelta(days=5),
+                            due_at=NOW + dt.timedelta(days=3)))
+        await session.commit()
+    chat = Chat(sessions, "lb", now=NOW)
+    await chat.say("/menu")
+    await chat.menu_entry("Xếp loại dự kiến")
+    todo = chat.screen.split("Việc nên làm để tăng điểm:")[1].split("\n\n")[0].strip().splitlines()
+    assert todo[0] == "• 1 ý kiến sắp quá hạn" and len(todo) == 3
