@@ -123,3 +123,17 @@ def test_hand_scores_from_the_sheet(capsys, db, tmp_path):
     assert main(["evaluation", "--year", "2026", "--commune", "10459"]) == 0
     out_text = capsys.readouterr().out
     assert "1. Thôn An — 46,9/100 điểm — Yếu" in out_text and "2. Thôn Bình — 19/100 điểm — Yếu" in out_text
+
+
+def test_help_and_bad_arguments(capsys, db):
+    for argv in (["evaluation", "--help"], ["evaluation", "rubric", "--help"], ["evaluation", "scores", "--help"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 0 and "cách dùng: gandan evaluation" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["evaluation", "--year", "năm ngoái"])
+    assert "không phải một năm" in capsys.readouterr().err
+    assert main(["evaluation", "rubric", "--import", "x.xlsx"]) == 2
+    assert "--import cần --commune" in capsys.readouterr().err
+    assert main(["evaluation", "rubric", "--import", "missing.xlsx", "--commune", "10459"]) == 2
+    assert "Không đọc được tệp" in capsys.readouterr().err
