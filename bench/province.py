@@ -37,7 +37,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import models.tables  # noqa: F401  (every table known to the metadata)
-from bench.province_data import FULL, TZ, YEAR, BuildReport, Size, build_province
+from bench.province_data import FULL, NOW, TZ, YEAR, BuildReport, Size, build_province
 from core.db import create_engine, serving_options, session_factory, upgrade
 from models.enums import UnitKind
 from models.tables import Household, OrgUnit
@@ -129,6 +129,8 @@ class Outcome:
     plans: list[Plan] = field(default_factory=list)
     version: str = ""
     by_statement: list[tuple[str, int, float]] = field(default_factory=list)  # label, calls, seconds
+    # The yearly evaluation of every team of the province at once (models/evaluation): teams, s, statements.
+    evaluation: tuple[int, float, float, int] | None = None  # teams, wall s, CPU s, statements
 
 
 # -- databases ---------------------------------------------------------------------------------------
@@ -245,6 +247,27 @@ async def time_digests(engine: AsyncEngine, outcome: Outcome, counter: Statement
         grouped[label(statement)][1] += seconds
     outcome.by_statement = sorted(((k, int(c), s) for k, (c, s) in grouped.items()), key=lambda x: -x[2])
     outcome.others = max(0.0, (busy1[0] - busy0[0]) - mine) / max(1e-9, busy1[1] - busy0[1]) * (os.cpu_count() or 1)
+
+
+async def time_evaluation(engine: AsyncEngine, outcome: Outcome, counter: Statements) -> None:
+    """The year's evaluation and ranking of every team of the province, in one session, as the
+    command `gandan evaluation` computes it (one statement a measure for all of them)."""
+    from models.evaluation.compute import evaluate_province
+
+    async with session_factory(engine)() as session:
+        province = await session.scalar(select(OrgUnit).where(OrgUnit.kind == UnitKind.PROVINCE))
+        n0, wall0, cpu0 = counter.count, time.perf_counter(), time.process_time()
+        result = await evaluate_province(session, province, YEAR, TZ, NOW)
+        outcome.evaluation = (len(result.cards), time.perf_counter() - wall0, time.process_time() - cpu0,
+                              counter.count - n0)
+
+
+def render_evaluation(outcomes: list[Outcome]) -> str:
+    lines = ["| database | the year's evaluation of every team: teams | wall s | CPU s (Python) | statements |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {o.version or o.database} | {o.evaluation[0]:,} | {o.evaluation[1]:.1f} | {o.evaluation[2]:.1f} "
+              f"| {o.evaluation[3]} |" for o in outcomes if o.evaluation]
+    return "\n".join(lines) if len(lines) > 2 else ""
 
 
 def label(statement: str) -> str:
@@ -376,6 +399,8 @@ async def run_one(label: str, url: str, scale: float, *, reuse: bool, render: in
             return outcome
         await time_digests(engine, outcome, counter)
         print(f"{label}: every digest of 12/{YEAR} in {outcome.wall:.1f} s", flush=True)
+        await time_evaluation(engine, outcome, counter)
+        print(f"{label}: the {YEAR} evaluation of every team in {outcome.evaluation[1]:.1f} s", flush=True)
         if render:
             print(f"{label}: drawing the charts and spreadsheets of {render} communes…", flush=True)
             await time_rendering(engine, outcome, render)
@@ -511,7 +536,7 @@ async def main(args: argparse.Namespace) -> int:
     build = "; ".join(f"{o.database} {', '.join(f'{k} {v:.0f} s' for k, v in o.phases.items())}"
                       for o in outcomes if o.phases)
     body = "\n\n".join(filter(None, [
-        dataset, render(outcomes), render_drawing(outcomes), render_statements(outcomes), render_rows(outcomes),
+        dataset, render(outcomes), render_evaluation(outcomes), render_drawing(outcomes), render_statements(outcomes), render_rows(outcomes),
         f"Build phases: {build}." if build else "",
         *(f"Full scans of big tables in the digest statements ({o.database}):\n\n{render_plans(o, flagged_only=True)}"
           for o in outcomes if o.plans),

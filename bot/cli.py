@@ -17,6 +17,7 @@ from bot.commands import (
     db as db_cmd,
     deadlines as deadlines_cmd,
     demo as demo_cmd,
+    evaluation as evaluation_cmd,
     imports as imports_cmd,
     invite as invite_cmd,
     outbox as outbox_cmd,
@@ -34,7 +35,7 @@ from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, people_cmd, deadlines_cmd,
-            concerns_cmd, reports_cmd, outbox_cmd, db_cmd)
+            concerns_cmd, reports_cmd, outbox_cmd, db_cmd, evaluation_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

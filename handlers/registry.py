@@ -12,6 +12,7 @@ from handlers.concerns import (
 from handlers.deadlines import reports_due
 from handlers.digests import on_demand  # noqa: F401  (registers /tonghop)
 from handlers.engine.flow import Flow
+from handlers.evaluation import closing, hand_scores, view  # noqa: F401  (view registers the "ev:" buttons)
 from handlers.groups import where  # noqa: F401  (registers /ganket in a private chat)
 from handlers.households import reassign, stale
 from handlers.meetings import answers, leader
@@ -23,5 +24,6 @@ from handlers.visits import log_visit
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     join.FLOW, log_visit.FLOW, new_concern.FLOW, language.FLOW, reports_due.FLOW, mute.FLOW,
     leader.FLOW, answers.FLOW, compose.FLOW, delivery_report.FLOW,
-    inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW, official.FLOW,
+    inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW, official.FLOW, hand_scores.FLOW,
+    closing.FLOW,
 )}

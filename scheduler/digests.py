@@ -15,6 +15,7 @@ leader who links an app on the 3rd still gets the month's digest.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +32,8 @@ from models.digests.compute import (
     village_digests,
 )
 from models.digests.texts import commune_text, period_text, village_text
+from models.evaluation.running import digest_scores
+from models.evaluation.texts import digest_line
 from models.households import stale
 from models.outbox.enqueue import enqueue, enqueue_for_person, outside_quiet_hours, payload
 from models.tables import OrgUnit
@@ -90,12 +93,16 @@ async def _commune_round(session: AsyncSession, commune: OrgUnit, period: tuple[
         villages = {v.village_id: v for v in whole.villages}
     else:
         villages = await village_digests(session, commune.id, start, end, tz)
+    # Each team's running evaluation, one line of its village's digest.
+    evaluation, cards = await digest_scores(session, commune, end, tz)
     added = 0
     for unit_id in sorted(due):
         digest = whole if unit_id == commune.id else villages.get(unit_id)
         if digest is None:
             continue
-        round_ = _Round(session, digest, f"{prefix}u{unit_id}", now, tz)
+        card = cards.get(unit_id)
+        round_ = _Round(session, digest, f"{prefix}u{unit_id}", now, tz,
+                        (lambda card=card: digest_line(card, evaluation)) if card is not None else None)
         for person in receivers.people.get(unit_id, []):
             if f"{round_.key}:p{person.id}" not in sent:
                 body = await round_.body(person.locale or default_locale, names=True)
@@ -119,8 +126,9 @@ class _Round:
     """One unit's digest in each language asked for; the chart and spreadsheet made once per language."""
 
     def __init__(self, session: AsyncSession, digest: CommuneDigest | VillageDigest, key: str, now: dt.datetime,
-                 tz: ZoneInfo) -> None:
+                 tz: ZoneInfo, score: Callable[[], str] | None = None) -> None:
         self.session, self.digest, self.key, self.now, self.tz = session, digest, key, now, tz
+        self.score = score  # the team's evaluation line, worded in the language being written
         self.files: dict[tuple[str, bool], tuple[int | None, int]] = {}
 
     async def _stale(self, names: bool) -> Table | None:
@@ -133,7 +141,8 @@ class _Round:
     async def body(self, locale: str, *, names: bool) -> dict:
         with use_locale(locale):
             commune_wide = isinstance(self.digest, CommuneDigest)
-            text = commune_text(self.digest) if commune_wide else village_text(self.digest, self.tz, names=names)
+            text = commune_text(self.digest) if commune_wide else village_text(
+                self.digest, self.tz, names=names, score=self.score() if self.score else None)
             if (locale, names) not in self.files:
                 made = (media.commune_media(self.digest) if commune_wide
                         else media.village_media(self.digest, await self._stale(names)))

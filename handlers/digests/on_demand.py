@@ -25,6 +25,8 @@ from models.digests.compute import (
 )
 from models.digests.texts import commune_text, village_text
 from models.enums import UnitKind
+from models.evaluation.running import digest_scores
+from models.evaluation.texts import digest_line
 from models.households import stale
 from models.outbox.enqueue import PHONE_APPS, enqueue, payload
 from models.tables import OrgUnit
@@ -80,6 +82,7 @@ async def on_demand(ctx: Ctx, arg: str) -> list[Reply]:
         villages = {v.village_id: v for v in commune_wide.villages}
     elif targets:
         villages = await village_digests(ctx.session, commune.id, start, end, ctx.tz, now=ctx.now)
+    evaluation, cards = await digest_scores(ctx.session, commune, end, ctx.tz, ctx.now)
     replies = []
     for unit in targets:
         if commune_wide is not None and unit.id == commune_wide.commune_id:
@@ -88,7 +91,10 @@ async def on_demand(ctx: Ctx, arg: str) -> list[Reply]:
         else:
             digest = villages[unit.id]
             sheet = stale.stale_table(await stale.every(ctx.session, [unit], ctx.today))
-            text, media = village_text(digest, ctx.tz, names=True), digests_media.village_media(digest, sheet)
+            card = cards.get(unit.id)
+            score = digest_line(card, evaluation) if card is not None else None
+            text = village_text(digest, ctx.tz, names=True, score=score)
+            media = digests_media.village_media(digest, sheet)
         audience.record_view(ctx.session, ctx.person.id, unit.id, period_key(start))
         if await _send_media(ctx, media, unit, unit.name):
             text += "\n" + _("📎 Biểu đồ và bảng tính gửi ngay sau tin này.")

@@ -8,6 +8,7 @@ from handlers.engine import outside_flows
 from handlers.engine.flow import Ctx, Prompt
 from handlers.engine.keys import key_number
 from handlers.engine.types import Option, Reply
+from handlers.evaluation import view as evaluation_view
 from handlers.groups import where
 from handlers.meetings import leader
 from handlers.menu import mute, nhom, overview
@@ -20,8 +21,9 @@ FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language"
                 "m:official": "official_report"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
-                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu}
-outside_flows.SLOW.update({"m:digest", "m:reports"})  # computed while the person waits
+                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu,
+                "m:eval": evaluation_view.from_menu}
+outside_flows.SLOW.update({"m:digest", "m:reports", "m:eval"})  # computed while the person waits
 LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
 
@@ -43,6 +45,7 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:official": _("📄 Báo cáo"),
         "m:bcast": _("📢 Gửi thông báo"),
         "m:bcasts": _("📬 Thông báo đã gửi"),
+        "m:eval": _("📈 Xếp loại dự kiến"),
         "m:mute": mute.menu_label(ctx),
         "m:lang": _("🌐 Ngôn ngữ"),
         access.MORE: _("🗂 Mục khác…"),

@@ -31,6 +31,9 @@ the units under it. From there:
 - **Official reports** (the Word draft): a village's to its team's leader and deputies, its chi bộ
   secretary and the commune's two leads; the commune's to its two leads (`may_receive_report`); the
   scheduled draft to who answers for the report (`REPORTS_FOR`).
+- **Evaluation** (yearly ranking): a team's running score to its village's leads and the commune's two
+  leads (every team of the commune); criteria scored by hand and the year's confirmation by the khối
+  dân vận head alone (`models/access/evaluation.py`).
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
   by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
   phone's screen folds one level down (`menu_screens`).
@@ -75,6 +78,18 @@ from models.access.duties import (
     sets_meetings,
     takes_households,
 )
+from models.access.evaluation import (
+    CONFIRMS_EVALUATION,
+    SCORES_BY_HAND,
+    SEES_EVALUATION_AT,
+    TOLD_RESULT,
+    evaluation_commune,
+    may_confirm_evaluation,
+    may_score_by_hand,
+    may_see_evaluation,
+    may_see_evaluations,
+    scoring_commune,
+)
 from models.access.groups import BINDINGS, GROUP_MEMBERS, binding_reach, group_member_roles, group_members, may_bind
 from models.access.households import STALE_LIST_AT, stale_scopes
 from models.access.menu import (
@@ -92,6 +107,7 @@ from models.access.roles import (
     COMMUNE_AUDIENCE,
     COMMUNE_LEADS,
     COMMUNE_OFFICE,
+    KHOI_HEAD,
     LEADERS,
     LEADERS_BUT_ADMIN,
     NHOM_LEADS,
@@ -114,6 +130,9 @@ from models.access.scope import (
 )
 
 __all__ = [
+    "CONFIRMS_EVALUATION", "KHOI_HEAD", "SCORES_BY_HAND", "SEES_EVALUATION_AT", "TOLD_RESULT",
+    "evaluation_commune",
+    "may_confirm_evaluation", "may_score_by_hand", "may_see_evaluation", "may_see_evaluations", "scoring_commune",
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",
     "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
     "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORT_AT", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO",

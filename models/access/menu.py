@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from models.access.broadcasts import author_scopes
 from models.access.digests import may_see_digests
+from models.access.evaluation import may_see_evaluations
 from models.access.households import stale_scopes
 from models.access.reports import report_units
 from models.access.roles import COMMUNE_OFFICE, LEADERS, NHOM_LEADS
@@ -19,8 +20,8 @@ LAST = ("m:mute", "m:lang")
 # down in this order, the ones used least first, until it fits. An entry not named stays on top.
 MENU_LIMIT = 8
 MORE = "m:more"
-FOLD_ORDER = ("m:groups", "m:official", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines",
-              "m:bcast", "m:digest", "m:stale", "m:open", "m:nhom")
+FOLD_ORDER = ("m:eval", "m:groups", "m:official", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts",
+              "m:deadlines", "m:bcast", "m:digest", "m:stale", "m:open", "m:nhom")
 
 
 def leads(held: Sequence[Held]) -> bool:
@@ -57,6 +58,8 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
         entries.append("m:official")
     if author_scopes(held):
         entries += ["m:bcast", "m:bcasts"]
+    if may_see_evaluations(held):
+        entries.append("m:eval")
     return entries + list(LAST)
 
 

@@ -13,6 +13,8 @@ TEAM_LEADS = frozenset({Role.TEAM_LEADER, Role.TEAM_DEPUTY})
 CHI_BO = frozenset({Role.CHI_BO_SECRETARY})
 VILLAGE_LEADS = TEAM_LEADS | CHI_BO
 COMMUNE_LEADS = frozenset({Role.KHOI_DAN_VAN_HEAD, Role.COMMUNE_SECRETARY})
+# The head of the khối dân vận alone: who scores the yearly evaluation by hand and confirms it.
+KHOI_HEAD = frozenset({Role.KHOI_DAN_VAN_HEAD})
 # The commune's office: its leads and the admin, who acts on concerns and settings but reads no names.
 COMMUNE_OFFICE = COMMUNE_LEADS | {Role.ADMIN}
 # Who follows a village's work (its concerns, its unreachable people, its reports' deadlines).

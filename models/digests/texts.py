@@ -89,7 +89,8 @@ def meeting_text(meeting: MeetingFigures, tz: ZoneInfo) -> str:
     return _("📅 Họp giao ban: chưa có buổi họp nào.")
 
 
-def village_text(d: VillageDigest, tz: ZoneInfo, *, names: bool) -> str:
+def village_text(d: VillageDigest, tz: ZoneInfo, *, names: bool, score: str | None = None) -> str:
+    """`score`: the team's running evaluation, one line (`models.evaluation.texts.digest_line`)."""
     f = d.figures
     lines = [_("📊 Tổng hợp {period} — {village}").format(period=period_text(d.start, d.end), village=d.name), "",
              _("🏠 Thăm hộ: {visits} lượt; {reached}/{households} hộ được thăm{percent}").format(
@@ -133,6 +134,8 @@ def village_text(d: VillageDigest, tz: ZoneInfo, *, names: bool) -> str:
             count=len(idle), total=len(d.members), names=_names(idle, IDLE_NAMES)))
     elif d.members:
         lines.append(_("✅ Thành viên nào cũng có hoạt động."))
+    if score:
+        lines.append(score)
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ from models.tables.concerns import Concern, ConcernEvent, ConcernHousehold, Conc
 from models.tables.conversation import ConversationState, ProcessedMessage
 from models.tables.deadlines import ReportDeadline, ReportSubmission
 from models.tables.delivery import ChatGroup, OutboxMessage, PlatformCapability
+from models.tables.evaluation import EvaluationHandScore, EvaluationResult, EvaluationRubric
 from models.tables.households import Household, Visit
 from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
 from models.tables.org import OrgUnit
@@ -15,7 +16,8 @@ from models.tables.report_docs import ReportDraft, ReportTemplate
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
-    "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter", "Household", "InviteCode",
+    "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter",
+    "EvaluationHandScore", "EvaluationResult", "EvaluationRubric", "Household", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
     "PlatformCapability", "ProcessedMessage", "ReportDraft", "ReportTemplate", "Visit",
 ]

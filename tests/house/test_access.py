@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.text import fold
 from handlers.engine.flow import Ctx
 from handlers.engine.types import Incoming
+from handlers.evaluation import view as evaluation_view
 from handlers.menu.main import main_menu, more_menu
 from models import access
-from models.groups import binding as groups
 from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
 from models.conversations import ChatState
@@ -39,6 +39,7 @@ from models.enums import (
     UnitKind,
     Urgency,
 )
+from models.groups import binding as groups
 from models.households import finding, volunteers
 from models.meetings import occurrences
 from models.tables import Concern, Household, Membership, OrgUnit, Person
@@ -85,6 +86,10 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     "remind units of a report": {"C1": COMMUNE_LEADS},
     # 📄 Báo cáo: a village's Word draft to its leads and its commune's, the commune's to its two leads
     "receive report draft": {"V1": VILLAGE_LEADS | COMMUNE_LEADS, "V2": COMMUNE_LEADS, "C1": COMMUNE_LEADS},
+    # the yearly evaluation: a team's running score, hand scores and the year's confirmation
+    "see a team's running score": {"T1": VILLAGE_LEADS | COMMUNE_LEADS, "T2": COMMUNE_LEADS},
+    "score criteria by hand": {"C1": {R.KHOI_DAN_VAN_HEAD}},
+    "confirm the evaluation": {"C1": {R.KHOI_DAN_VAN_HEAD}},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
@@ -101,6 +106,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:official": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:bcast": TEAM_LEADS | COMMUNE_LEADS,
     "m:bcasts": TEAM_LEADS | COMMUNE_LEADS,
+    "m:eval": VILLAGE_LEADS | COMMUNE_LEADS,
 }
 
 
@@ -242,6 +248,24 @@ async def _report_draft(place: Place, person: Person, held: list[access.Held], u
     return access.may_receive_report(await access.roles(place.session, person.id), unit)
 
 
+@_kinds(UnitKind.TEAM)
+async def _running_score(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As "📈 Xếp loại dự kiến" shows them: the teams on the person's screen (a scorecard names the
+    # team, the commune's ranking its village).
+    ctx = Ctx(session=place.session, incoming=Incoming(Channel.TERMINAL, "x", "x"), now=NOW, tz=TZ,
+              state=ChatState(channel=Channel.TERMINAL, chat_id="x"), person=person)
+    shown = "\n".join(reply.text for reply in await evaluation_view.from_menu(ctx))
+    village = next(u for u in place.units.values() if u.id == unit.parent_id)
+    return unit.name in shown or village.name in shown
+
+
+@_kinds(UnitKind.COMMUNE)
+async def _hand_scores(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As the scoring flow starts: the commune it scores in.
+    commune = access.scoring_commune(await access.roles(place.session, person.id))
+    return commune is not None and commune.id == unit.id
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -256,6 +280,9 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "mark report submitted": (_report, access.may_mark_submitted),
     "remind units of a report": (_remind, _only(access.may_remind_units, UnitKind.COMMUNE)),
     "receive report draft": (_report_draft, access.may_receive_report),
+    "see a team's running score": (_running_score, access.may_see_evaluation),
+    "score criteria by hand": (_hand_scores, _only(access.may_score_by_hand, UnitKind.COMMUNE)),
+    "confirm the evaluation": (_hand_scores, _only(access.may_confirm_evaluation, UnitKind.COMMUNE)),
 }
 
 

@@ -1,0 +1,1 @@
+"""The yearly evaluation in the chat: 📈 Xếp loại dự kiến, scoring criteria by hand, confirming the year."""
