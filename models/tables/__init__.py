@@ -3,8 +3,10 @@
 from models.tables.access import AuditLog, Counter, InviteCode
 from models.tables.announcements import Announcement, AnnouncementReceipt
 from models.tables.attachments import Attachment
+from models.tables.campaigns import Campaign, CampaignHousehold, CampaignOption, CampaignOutcome, HouseholdAttribute
 from models.tables.concerns import Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, ConcernRule
 from models.tables.conversation import ConversationState, ProcessedMessage
+from models.tables.dan_van_kheo import GoodPracticeModel
 from models.tables.deadlines import ReportDeadline, ReportSubmission
 from models.tables.delivery import ChatGroup, OutboxMessage, PlatformCapability
 from models.tables.households import Household, Visit
@@ -13,7 +15,8 @@ from models.tables.org import OrgUnit
 from models.tables.people import ChatIdentity, Membership, Person
 
 __all__ = [
-    "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
+    "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "Campaign", "CampaignHousehold",
+    "CampaignOption", "CampaignOutcome", "GoodPracticeModel", "HouseholdAttribute", "ChatGroup", "ChatIdentity", "Concern",
     "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter", "Household", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
     "PlatformCapability", "ProcessedMessage", "Visit",
