@@ -1,6 +1,8 @@
 """Every conversation flow by name (the name is what the database keeps for a chat)."""
 
 from handlers.broadcasts import compose, delivery_report
+from handlers.campaigns import new_campaign, record
+from handlers.campaigns import screens as campaign_screens  # noqa: F401  (registers the campaign buttons)
 from handlers.concerns import (
     detail,  # noqa: F401  (registers /pa)
     follow_up,
@@ -22,5 +24,5 @@ from handlers.visits import log_visit
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     join.FLOW, log_visit.FLOW, new_concern.FLOW, language.FLOW, reports_due.FLOW, mute.FLOW,
     leader.FLOW, answers.FLOW, compose.FLOW, delivery_report.FLOW,
-    inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW,
+    inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW, new_campaign.FLOW, record.FLOW,
 )}

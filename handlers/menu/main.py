@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.i18n import _
+from handlers.campaigns import screens as campaigns
 from handlers.digests import on_demand
 from handlers.engine import outside_flows
 from handlers.engine.flow import Ctx, Prompt
@@ -16,10 +17,12 @@ from models.visits.record import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
                 "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list",
-                "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale"}
+                "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale",
+                "m:campnew": "campaign_new"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
-                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu}
+                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu,
+                "m:camp": campaigns.from_menu}
 outside_flows.SLOW.update({"m:digest", "m:reports"})  # computed while the person waits
 LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
@@ -31,6 +34,7 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:households": _("🏠 Hộ tôi phụ trách"),
         "m:reports": _("📋 Báo cáo của tôi"),
         "m:meetings": _("📅 Lịch họp"),
+        "m:camp": _("🤝 Vận động"),
         "m:nhom": _("👥 Nhóm của tôi"),
         "m:stale": _("⏳ Hộ lâu chưa thăm"),
         "m:open": _("📂 Ý kiến đang mở"),

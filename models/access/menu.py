@@ -11,7 +11,7 @@ from models.enums import UnitKind
 from models.tables import OrgUnit
 
 # Everybody's entries, before and after the leaders' ones.
-FIRST = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings")
+FIRST = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp")
 LAST = ("m:mute", "m:lang")
 # A small phone shows about eight buttons without scrolling: a longer menu keeps its first
 # screen to MENU_LIMIT entries (the last one opens the rest, MORE) and moves entries one level

@@ -85,7 +85,7 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     "remind units of a report": {"C1": COMMUNE_LEADS},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
-EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
+EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp", "m:mute", "m:lang")
 EXPECTED_MENU: dict[str, set[Role]] = {
     **{entry: set(EVERYONE) for entry in EVERYONE_ENTRIES},
     "m:nhom": {R.GROUP_LEADER},
