@@ -3,15 +3,12 @@ and for leaders the figures by village and nhóm, a chart and a spreadsheet."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from core.i18n import _
 from handlers.engine.flow import Ctx
 from handlers.engine.keys import key_number
 from handlers.engine.outside_flows import action
 from handlers.engine.types import Option, Reply
 from models import access
-from models.access import Held
 from models.campaigns import export, outcomes, progress
 from models.campaigns.texts import dates_text, detail_lines, summary_line, unit_line
 from models.enums import UnitKind
@@ -35,14 +32,6 @@ async def from_menu(ctx: Ctx) -> list[Reply]:
     return [Reply("\n".join(lines), tuple(options))]
 
 
-def _within(held: Sequence[Held], scope: OrgUnit) -> str | None:
-    """None when the person follows the whole campaign; else the area (their village) they see of it."""
-    paths = access.area_paths([h for h in held if h.role in access.FOLLOWS_CAMPAIGNS])
-    if any(scope.path.startswith(p) for p in paths):
-        return None
-    return next((p for p in sorted(paths) if p.startswith(scope.path)), None)
-
-
 async def _campaign(ctx: Ctx, key: str) -> tuple[Campaign, OrgUnit] | None:
     campaign_id = key_number(key.split(":")[1]) if key.count(":") >= 1 else None
     return await outcomes.campaign_for(ctx.session, await ctx.roles(), campaign_id) if campaign_id else None
@@ -56,7 +45,7 @@ async def campaign_screen(ctx: Ctx, key: str) -> list[Reply]:
     campaign, scope = found
     held = await ctx.roles()
     counts = (await progress.by_unit(ctx.session, campaign.id, progress.COMMUNE,
-                                     within=_within(held, scope)))[0].counts
+                                     within=access.campaign_view_area(held, scope)))[0].counts
     lines = [summary_line(campaign, counts), dates_text(campaign) + ".",
              *([campaign.description] if campaign.description else []), "", *detail_lines(counts)]
     options = []
@@ -88,7 +77,7 @@ async def by_unit(ctx: Ctx, key: str) -> list[Reply]:
     if found is None or level is None or not access.follows_campaign(held, found[1]):
         return [Reply(_("Nút này đã cũ."))]
     campaign, scope = found
-    lines = await progress.by_unit(ctx.session, campaign.id, level, within=_within(held, scope))
+    lines = await progress.by_unit(ctx.session, campaign.id, level, within=access.campaign_view_area(held, scope))
     head = _("📊 {name} — theo thôn:") if level == progress.VILLAGE else _("📊 {name} — theo nhóm:")
     text = "\n".join([head.format(name=campaign.name), *(unit_line(line) for line in lines)])
     return [Reply(text, (Option(f"cp:{campaign.id}", _("↩ Quay lại")), Option("m:main", _("🏠 Trang chính"))),
@@ -103,7 +92,7 @@ async def files(ctx: Ctx, key: str) -> list[Reply]:
     if found is None or not access.follows_campaign(held, found[1]) or ctx.incoming.channel not in PHONE_APPS:
         return [Reply(_("Nút này đã cũ."))]
     campaign, scope = found
-    within = _within(held, scope)
+    within = access.campaign_view_area(held, scope)
     area = access.names_area(held)
     sheets = await export.tables(ctx.session, campaign, names=access.names_campaign_households(held, scope),
                                  within=within, names_within=None if any(scope.path.startswith(p) for p in area)

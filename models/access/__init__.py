@@ -44,6 +44,7 @@ from models.access.broadcasts import AUTHORS_AT, SILENCE_TOLD_TO, audience_roles
 from models.access.campaigns import (
     CAMPAIGN_AUTHORS_AT,
     campaign_author_units,
+    campaign_view_area,
     follows_campaign,
     lists_models,
     may_create_campaign,
@@ -128,7 +129,7 @@ from models.access.scope import (
 )
 
 __all__ = [
-    "CAMPAIGN_AUTHORS_AT", "campaign_author_units", "follows_campaign", "lists_models", "may_create_campaign",
+    "CAMPAIGN_AUTHORS_AT", "campaign_author_units", "campaign_view_area", "follows_campaign", "lists_models", "may_create_campaign",
     "may_propose_model", "may_review_model", "names_area", "names_campaign_households", "proposing_teams",
     "reviewing_communes",
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",

@@ -78,3 +78,12 @@ def may_review_model(held: Sequence[Held], commune: OrgUnit) -> bool:
 def lists_models(held: Sequence[Held], unit: OrgUnit) -> bool:
     """The approved models of a village or commune: its leaders and the commune's office."""
     return _meets(held, LISTS_MODELS, unit)
+
+
+def campaign_view_area(held: Sequence[Held], scope: OrgUnit) -> str | None:
+    """The part of a campaign the person's figures cover: None for the whole (a leader at or above its
+    unit), else their own village's (a village leader on a commune's campaign, or a member)."""
+    following = area_paths([h for h in held if h.role in FOLLOWS_CAMPAIGNS])
+    if any(scope.path.startswith(p) for p in following):
+        return None
+    return next((p for p in sorted(following or area_paths(held)) if p.startswith(scope.path)), scope.path)
