@@ -3,6 +3,7 @@
 from handlers.broadcasts import compose, delivery_report
 from handlers.campaigns import new_campaign, record
 from handlers.campaigns import screens as campaign_screens  # noqa: F401  (registers the campaign buttons)
+from handlers.dan_van_kheo import propose, review
 from handlers.concerns import (
     detail,  # noqa: F401  (registers /pa)
     follow_up,
@@ -25,4 +26,5 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     join.FLOW, log_visit.FLOW, new_concern.FLOW, language.FLOW, reports_due.FLOW, mute.FLOW,
     leader.FLOW, answers.FLOW, compose.FLOW, delivery_report.FLOW,
     inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW, new_campaign.FLOW, record.FLOW,
+    propose.FLOW, review.FLOW,
 )}

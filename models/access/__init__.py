@@ -50,6 +50,7 @@ from models.access.campaigns import (
     may_create_campaign,
     may_propose_model,
     may_review_model,
+    models_unit,
     names_area,
     names_campaign_households,
     proposing_teams,
@@ -130,7 +131,7 @@ from models.access.scope import (
 
 __all__ = [
     "CAMPAIGN_AUTHORS_AT", "campaign_author_units", "campaign_view_area", "follows_campaign", "lists_models", "may_create_campaign",
-    "may_propose_model", "may_review_model", "names_area", "names_campaign_households", "proposing_teams",
+    "may_propose_model", "may_review_model", "models_unit", "names_area", "names_campaign_households", "proposing_teams",
     "reviewing_communes",
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",
     "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",

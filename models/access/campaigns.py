@@ -87,3 +87,15 @@ def campaign_view_area(held: Sequence[Held], scope: OrgUnit) -> str | None:
     if any(scope.path.startswith(p) for p in following):
         return None
     return next((p for p in sorted(following or area_paths(held)) if p.startswith(scope.path)), scope.path)
+
+
+def models_unit(held: Sequence[Held]) -> int | None:
+    """The unit whose approved models the person's list shows: their commune, else their village."""
+    for h in sorted(held, key=lambda h: h.unit.depth):
+        if h.role not in LISTS_MODELS:
+            continue
+        if h.unit.kind in (UnitKind.COMMUNE, UnitKind.VILLAGE):
+            return h.unit.id
+        if h.unit.kind == UnitKind.TEAM:
+            return h.unit.parent_id
+    return None

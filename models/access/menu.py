@@ -18,7 +18,7 @@ LAST = ("m:mute", "m:lang")
 # down in this order, the ones used least first, until it fits. An entry not named stays on top.
 MENU_LIMIT = 8
 MORE = "m:more"
-FOLD_ORDER = ("m:groups", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:digest",
+FOLD_ORDER = ("m:dvk", "m:groups", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:digest",
               "m:stale", "m:open", "m:nhom")
 
 
@@ -43,7 +43,7 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
         return []
     entries = list(FIRST)
     if leads(held):
-        entries += ["m:open", "m:unreachable", "m:deadlines", "m:groups"]
+        entries += ["m:open", "m:unreachable", "m:deadlines", "m:groups", "m:dvk"]
     if nhom_led(held):
         entries.append("m:nhom")
     if stale_scopes(held):

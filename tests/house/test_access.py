@@ -106,6 +106,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:deadlines": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:groups": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:cr": COMMUNE_OFFICE,
+    "m:dvk": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:digest": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:bcast": TEAM_LEADS | COMMUNE_LEADS,
     "m:bcasts": TEAM_LEADS | COMMUNE_LEADS,
