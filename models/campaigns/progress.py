@@ -127,3 +127,33 @@ async def figures_for_period(session: AsyncSession, unit: OrgUnit, start: dt.dat
                                       .order_by(Campaign.starts_on, Campaign.id))
     return [PeriodFigures(c.id, c.name, c.scope_unit_id, c.starts_on, c.ends_on, c.target_percent, counts[c.id])
             for c in campaigns]
+
+
+async def in_villages(session: AsyncSession, commune_id: int, start: dt.date, end: dt.date
+                      ) -> dict[int, list[tuple[Campaign, Counts]]]:
+    """The commune's campaigns running in [start, end), counted per village: one grouped statement
+    (the monthly digest's lines)."""
+    rows = (await session.execute(
+        select(Campaign, CampaignHousehold.village_id, *_sums())
+        .join(CampaignHousehold, CampaignHousehold.campaign_id == Campaign.id)
+        .where(Campaign.commune_id == commune_id, Campaign.starts_on < end, Campaign.ends_on >= start)
+        .group_by(Campaign.id, CampaignHousehold.village_id)
+        .order_by(Campaign.ends_on, Campaign.id))).all()
+    found: dict[int, list[tuple[Campaign, Counts]]] = {}
+    for campaign, village_id, *values in rows:
+        found.setdefault(village_id, []).append((campaign, Counts(*(int(v) for v in values))))
+    return found
+
+
+def added(counts: Sequence[Counts]) -> Counts:
+    return Counts(*(sum(getattr(c, f) for c in counts) for f in ("households", "agreed", "working", "refused",
+                                                                  "excluded")))
+
+
+def over_villages(lines: dict[int, list[tuple[Campaign, Counts]]]) -> list[tuple[Campaign, Counts]]:
+    """Each campaign's counts summed over the villages (the commune digest's lines)."""
+    by_campaign: dict[int, tuple[Campaign, list[Counts]]] = {}
+    for pairs in lines.values():
+        for campaign, counts in pairs:
+            by_campaign.setdefault(campaign.id, (campaign, []))[1].append(counts)
+    return sorted(((c, added(cs)) for c, cs in by_campaign.values()), key=lambda p: (p[0].ends_on, p[0].id))
