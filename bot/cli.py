@@ -12,6 +12,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from bot.commands import (
+    campaigns as campaign_cmd,
     chat as chat_cmd,
     concerns as concerns_cmd,
     db as db_cmd,
@@ -33,7 +34,7 @@ from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, people_cmd, deadlines_cmd,
-            concerns_cmd, outbox_cmd, db_cmd)
+            concerns_cmd, campaign_cmd, outbox_cmd, db_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

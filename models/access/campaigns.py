@@ -3,7 +3,7 @@
 
 from collections.abc import Sequence
 
-from models.access.roles import COMMUNE_LEADS, LEADERS, LEADERS_BUT_ADMIN
+from models.access.roles import COMMUNE_LEADS, LEADERS, LEADERS_BUT_ADMIN, TEAM_LEADS
 from models.access.scope import Held, area_paths
 from models.enums import Role, UnitKind
 from models.tables import OrgUnit
@@ -99,3 +99,9 @@ def models_unit(held: Sequence[Held]) -> int | None:
         if h.unit.kind == UnitKind.TEAM:
             return h.unit.parent_id
     return None
+
+
+# Who hears that a campaign reached its target or has a week left: a commune's campaign, the commune's
+# leads; a village's, its team's leader and deputies (and whoever created either).
+TOLD_OF_CAMPAIGN_AT_COMMUNE = COMMUNE_LEADS
+TOLD_OF_CAMPAIGN_AT_TEAM = TEAM_LEADS

@@ -157,3 +157,20 @@ def over_villages(lines: dict[int, list[tuple[Campaign, Counts]]]) -> list[tuple
         for campaign, counts in pairs:
             by_campaign.setdefault(campaign.id, (campaign, []))[1].append(counts)
     return sorted(((c, added(cs)) for c, cs in by_campaign.values()), key=lambda p: (p[0].ends_on, p[0].id))
+
+
+async def running_in_villages(session: AsyncSession, village_ids: Sequence[int], day: dt.date
+                              ) -> dict[int, list[tuple[Campaign, Counts]]]:
+    """The campaigns running on `day`, counted in each of the villages: one grouped statement (the roll-up)."""
+    if not village_ids:
+        return {}
+    rows = (await session.execute(
+        select(Campaign, CampaignHousehold.village_id, *_sums())
+        .join(CampaignHousehold, CampaignHousehold.campaign_id == Campaign.id)
+        .where(CampaignHousehold.village_id.in_(list(village_ids)), Campaign.starts_on <= day,
+               Campaign.ends_on >= day)
+        .group_by(Campaign.id, CampaignHousehold.village_id).order_by(Campaign.ends_on, Campaign.id))).all()
+    found: dict[int, list[tuple[Campaign, Counts]]] = {}
+    for campaign, village_id, *values in rows:
+        found.setdefault(village_id, []).append((campaign, Counts(*(int(v) for v in values))))
+    return found
