@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, false, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import access

@@ -177,3 +177,34 @@ async def test_a_commune_campaign_for_chosen_villages(session, sessions):
     await chat.transcript([("Tạo", "✅ Đã tạo cuộc vận động")])
     campaign = await session.scalar(select(Campaign))
     assert campaign.commune_id == world.commune.id and campaign.audience["villages"] == [other.id]
+
+
+async def test_the_chart_and_spreadsheet_go_through_the_outbox_with_names_for_leaders(session, sessions):
+    import io
+
+    import openpyxl
+
+    from models.enums import Channel
+    from models.tables import Attachment, ChatIdentity, OutboxMessage
+
+    world = await build_world(session)
+    campaign = await make_campaign(session, world)
+    session.add(ChatIdentity(person_id=world.leader.id, channel=Channel.TELEGRAM, external_id="77", chat_id="77"))
+    await session.commit()
+    leader = Chat(sessions, "77", channel=Channel.TELEGRAM)
+    await leader.say(choice=f"cp:{campaign.id}")
+    await leader.transcript([("Biểu đồ và bảng tính", "📎 Biểu đồ và bảng tính gửi ngay sau tin này.")])
+    sent = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "campaign_files"))
+    assert sent.chat_id == "77" and sent.payload["photo_attachment"] and sent.payload["document_attachment"]
+    chart = await session.get(Attachment, sent.payload["photo_attachment"])
+    assert chart.mime == "image/png" and chart.data[:4] == b"\x89PNG"
+    book = openpyxl.load_workbook(io.BytesIO((await session.get(Attachment, sent.payload["document_attachment"])).data))
+    assert book.sheetnames == ["Theo thôn", "Theo nhóm", "Các hộ"]
+    homes = [row[2] for row in list(book["Các hộ"].iter_rows(values_only=True))[2:]]
+    assert sorted(homes) == sorted([h.head_name for h in world.households] + ["Ngô Văn Xa"])
+    # a member has no such button, and a forged one is stale
+    member = Chat(sessions, "member")
+    await member.say(choice=f"cp:{campaign.id}")
+    assert "Biểu đồ" not in member.screen and "Theo nhóm" not in member.screen
+    await member.say(choice=f"cpx:{campaign.id}")
+    assert "Nút này đã cũ." in member.screen

@@ -17,18 +17,8 @@ from bot.cli import main
 from core.db import create_engine, session_factory
 from models.campaigns import alerts, outcomes, progress
 from models.campaigns.create import ATTRIBUTE, Draft, create_campaign
-from models.enums import Channel, OutcomeKind, Role
-from models.tables import (
-    Campaign,
-    CampaignHousehold,
-    CampaignOption,
-    ChatIdentity,
-    Household,
-    HouseholdAttribute,
-    Membership,
-    OrgUnit,
-    OutboxMessage,
-)
+from models.enums import OutcomeKind, Role
+from models.tables import CampaignHousehold, CampaignOption, HouseholdAttribute, Membership, OrgUnit, OutboxMessage
 from scheduler.rollups import rollup_text
 from tests.house.test_cli import EXAMPLES, db_file  # noqa: F401  (the fixture)
 from tests.world import build_world
