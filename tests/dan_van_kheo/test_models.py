@@ -120,3 +120,33 @@ async def test_figures_for_reports_by_period(session):
     (first_half,) = await figures.figures_for_period(session, world.team, dt.date(2026, 1, 1), dt.date(2026, 6, 30))
     assert (first_half.approved_in_period, first_half.approved_by_end) == (1, 1)
     assert await figures.approved_count(session, [world.village.id]) == {world.village.id: 3}
+
+
+async def test_on_zalo_by_numbers_and_a_long_list_pages(session, sessions):
+    from handlers.engine.types import render_numbered
+
+    world = await build_world(session)
+    session.add(ChatIdentity(person_id=world.leader.id, channel=Channel.ZALO, external_id="z1", chat_id="z1"))
+    at = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    for index in range(80):
+        session.add(GoodPracticeModel(commune_id=world.commune.id, village_id=world.village.id, team_id=world.team.id,
+                                      name=f"Mô hình số {index + 1:02d} về đoàn kết xóm giềng và giữ gìn vệ sinh",
+                                      field=list(ModelField)[index % 6], description="x" * 30,
+                                      status=ModelStatus.APPROVED, proposed_by=world.leader.id, proposed_at=at,
+                                      reviewed_at=at))
+    await session.commit()
+    chat = Chat(sessions, "z1", channel=Channel.ZALO)
+    await chat.say("/menu")
+    await chat.menu_entry("Dân vận khéo")  # typed as a number, as on Zalo
+    assert "🌟 Mô hình “Dân vận khéo” đã duyệt — Thôn Đồng Tâm: 80" in chat.screen
+    assert all(len(render_numbered(reply)) <= 2000 for reply in chat.last)
+    assert "▶ Xem tiếp" in chat.screen
+    seen = 0
+    while "▶ Xem tiếp" in chat.screen:
+        seen += chat.screen.count("• Mô hình số")
+        await chat.say(chat.option_number("Xem tiếp"))
+        assert all(len(render_numbered(reply)) <= 2000 for reply in chat.last)
+    seen += chat.screen.count("• Mô hình số")
+    assert seen == 80
+    # the last page brings the screen's own choices: proposing, by number
+    await chat.transcript([(chat.option_number("Đề xuất mô hình"), "gõ tên mô hình")])
