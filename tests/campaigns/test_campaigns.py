@@ -208,3 +208,26 @@ async def test_the_chart_and_spreadsheet_go_through_the_outbox_with_names_for_le
     assert "Biểu đồ" not in member.screen and "Theo nhóm" not in member.screen
     await member.say(choice=f"cpx:{campaign.id}")
     assert "Nút này đã cũ." in member.screen
+
+
+async def test_a_campaign_for_the_households_a_list_column_marks(session, sessions):
+    from models.campaigns import attributes
+
+    world = await build_world(session)
+    marks = {"Nguyễn Văn Hùng": "x", "Trần Thị Lan": "Có", "Lê Văn Đức": "0", "Phạm Thị Hoa": "Không"}
+    await attributes.store(session, [(h.id, {"Chưa có BHYT": marks.get(h.head_name, ""), "Hộ nghèo": ""})
+                                     for h in world.households])
+    await session.commit()
+    chat = Chat(sessions, "leader")
+    await chat.say("/menu")
+    await chat.menu_entry("Vận động")
+    await chat.transcript([("Tạo cuộc vận động", "gõ tên"), ("BHYT cho hộ chưa có thẻ", "Mô tả"),
+                           ("Bỏ qua", "dành cho những hộ nào?"),
+                           ("Các hộ theo một cột của danh sách hộ", "Các hộ được đánh dấu ở cột nào"),
+                           ("3", "Hãy chọn một cột trong danh sách."),
+                           ("Chưa có BHYT", "Kết quả vận động mỗi hộ"), ("1", "Bắt đầu"), ("Hôm nay", "Kết thúc"),
+                           ("31/12", "Mục tiêu"), ("100 %", "các hộ có đánh dấu ở cột “Chưa có BHYT”: 2 hộ.")])
+    await chat.transcript([("Tạo", "✅ Đã tạo cuộc vận động")])
+    names = set(await session.scalars(select(Household.head_name).join(
+        CampaignHousehold, CampaignHousehold.household_id == Household.id)))
+    assert names == {"Nguyễn Văn Hùng", "Trần Thị Lan"}
