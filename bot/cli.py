@@ -11,7 +11,10 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.app import DatabaseUnreachable
+from bot.cli_language import argparse_in_our_language
 from bot.commands import (
+    campaigns as campaign_cmd,
     chat as chat_cmd,
     concerns as concerns_cmd,
     db as db_cmd,
@@ -27,15 +30,13 @@ from bot.commands import (
     setup as setup_cmd,
     units as units_cmd,
 )
-from bot.app import DatabaseUnreachable
-from bot.cli_language import argparse_in_our_language
 from bot.commands.common import CommandError
 from core.i18n import _, set_locale, use_locale
 from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, people_cmd, deadlines_cmd,
-            concerns_cmd, reports_cmd, outbox_cmd, db_cmd, evaluation_cmd)
+            concerns_cmd, campaign_cmd, reports_cmd, outbox_cmd, db_cmd, evaluation_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,19 +67,24 @@ def cell_text(value: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
-def read_table(path: Path, aliases: Mapping[str, Sequence[str]], required: Sequence[str] = ()) -> Table:
-    """The file's rows; raises TableError for a format, file or header problem (never a traceback)."""
+MAX_EXTRA = 20  # columns kept beyond the known ones (household attributes such as "Chưa có BHYT")
+
+
+def read_table(path: Path, aliases: Mapping[str, Sequence[str]], required: Sequence[str] = (), *,
+               extra: bool = False) -> Table:
+    """The file's rows; raises TableError for a format, file or header problem (never a traceback).
+    With `extra`, cells under headers no column names are kept too, by their header (`SourceRow.extra`)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise TableError("unsupported_format", path.suffix or path.name)
     if not path.is_file():
         raise TableError("not_found", str(path))
     raw_rows = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path)
-    return _to_table(raw_rows, aliases, required)
+    return _to_table(raw_rows, aliases, required, extra)
 
 
 def _to_table(raw_rows: Iterable[tuple[int, list[str]]], aliases: Mapping[str, Sequence[str]],
-              required: Sequence[str]) -> Table:
+              required: Sequence[str], extra: bool = False) -> Table:
     lookup = {header_key(spelling): key for key, spellings in aliases.items() for spelling in spellings}
     all_rows = [(number, cells) for number, cells in raw_rows if any(cells)]
     if not all_rows:
@@ -92,9 +97,12 @@ def _to_table(raw_rows: Iterable[tuple[int, list[str]]], aliases: Mapping[str, S
     rows_iter: Iterator[tuple[int, list[str]]] = iter(all_rows[start + 1:])
     positions: dict[str, int] = {}
     headers: dict[str, str] = {}
+    others: dict[str, int] = {}
     for index, text in enumerate(header):
         key = lookup.get(header_key(text)) if text else None
         if key is None:
+            if extra and text and header_key(text) and len(others) < MAX_EXTRA:
+                others.setdefault(text, index)
             continue
         if key in positions:
             raise TableError("duplicate_header", text)
@@ -106,7 +114,8 @@ def _to_table(raw_rows: Iterable[tuple[int, list[str]]], aliases: Mapping[str, S
     for number, cells in rows_iter:
         values = {key: cells[i] if i < len(cells) else "" for key, i in positions.items()}
         if any(values.values()):
-            rows.append(SourceRow(number, values))
+            rows.append(SourceRow(number, values, {name: cells[i] if i < len(cells) else ""
+                                                   for name, i in others.items()}))
     if not rows:
         raise TableError("empty")
     return Table(headers, rows)

@@ -137,6 +137,32 @@ class GroupPurpose(StrEnum):
     KHOI_DAN_VAN = "khoi_dan_van"
 
 
+class OutcomeKind(StrEnum):
+    """How a campaign's outcome counts: agreed and excluded are final; the rest are still worked on."""
+
+    AGREED = "agreed"
+    WORKING = "working"
+    REFUSED = "refused"
+    EXCLUDED = "excluded"  # "Không thuộc diện": out of the count
+
+
+class ModelField(StrEnum):
+    """The field of a "Dân vận khéo" model."""
+
+    ECONOMY = "economy"
+    CULTURE_SOCIETY = "culture_society"
+    SECURITY = "security"
+    ENVIRONMENT = "environment"
+    PARTY_BUILDING = "party_building"
+    OTHER = "other"
+
+
+class ModelStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
 def db_enum(enum_cls: type[enum.Enum], length: int = 32) -> SAEnum:
     """A VARCHAR on every engine (no native ENUM types to migrate), storing the enum's value."""
     return SAEnum(

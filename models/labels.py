@@ -6,6 +6,8 @@ from models.enums import (
     ConcernCategory,
     ConcernStatus,
     GroupPurpose,
+    ModelField,
+    OutcomeKind,
     Role,
     UnitKind,
     Urgency,
@@ -79,4 +81,20 @@ GROUP_PURPOSE_LABELS: dict[GroupPurpose, LazyString] = {
     GroupPurpose.TEAM: __("Nhóm Tổ Dân vận"),
     GroupPurpose.NHOM: __("Nhóm thành viên"),
     GroupPurpose.KHOI_DAN_VAN: __("Nhóm Khối dân vận xã"),
+}
+
+OUTCOME_DEFAULTS: tuple[tuple[LazyString, OutcomeKind], ...] = (
+    (__("Đã đồng ý, thực hiện"), OutcomeKind.AGREED),
+    (__("Đang vận động"), OutcomeKind.WORKING),
+    (__("Chưa đồng ý"), OutcomeKind.REFUSED),
+    (__("Không thuộc diện"), OutcomeKind.EXCLUDED),
+)
+
+MODEL_FIELD_LABELS: dict[ModelField, LazyString] = {
+    ModelField.ECONOMY: __("Phát triển kinh tế"),
+    ModelField.CULTURE_SOCIETY: __("Văn hóa, xã hội"),
+    ModelField.SECURITY: __("Quốc phòng, an ninh"),
+    ModelField.ENVIRONMENT: __("Môi trường, nông thôn mới"),
+    ModelField.PARTY_BUILDING: __("Xây dựng Đảng, chính quyền"),
+    ModelField.OTHER: __("Khác"),
 }

@@ -21,6 +21,7 @@ from core.i18n import use_locale
 from core.settings import Settings
 from models.base import utcnow
 from scheduler.broadcasts import broadcast_jobs
+from scheduler.campaigns import campaign_alerts
 from scheduler.concerns.overdue import concern_overdue_jobs
 from scheduler.concerns.passing_on import concern_followups
 from scheduler.deadlines import deadline_jobs
@@ -44,7 +45,8 @@ def jobs(settings: Settings) -> dict[str, Job]:
     return {"deadlines": deadline_jobs, "meetings": meeting_jobs, "housekeeping": housekeeping,
             "rollups": partial(daily_rollups, at=settings.daily_rollup_time), "digests": digest_jobs,
             "broadcasts": broadcast_jobs, "concern_followup": concern_followups,
-            "concern_overdue": concern_overdue_jobs, "report_drafts": report_draft_jobs}
+            "concern_overdue": concern_overdue_jobs, "report_drafts": report_draft_jobs,
+            "campaigns": campaign_alerts}
 
 
 async def run_job(name: str, job: Job, sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo,

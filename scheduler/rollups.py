@@ -15,12 +15,16 @@ each concern already reached the groups when it was recorded, and the monthly di
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.i18n import _, format_date, use_locale
+from models.campaigns import progress as campaign_progress
+from models.campaigns.progress import Counts
+from models.campaigns.texts import summary_line
 from models.concerns.group_notice import notice_text
 from models.concerns.record import UNDO_WINDOW
 from models.digests import daily_rollup
@@ -29,7 +33,7 @@ from models.enums import GroupPurpose
 from models.groups import posts
 from models.labels import CATEGORY_LABELS, PURPOSE_LABELS
 from models.outbox.enqueue import QUIET_START, payload
-from models.tables import Concern, Household, OrgUnit
+from models.tables import Campaign, Concern, Household, OrgUnit
 
 DEFAULT_AT = dt.time(19, 0)
 BUNDLE_NOTICES = 15  # concerns in full in one evening message; the inbox has the rest
@@ -53,6 +57,7 @@ async def daily_rollups(sessions: async_sessionmaker[AsyncSession], *, now: dt.d
         villages = await daily_rollup.villages(session)
         days = await daily_rollup.village_days(session, [v.id for v in villages], start, end)
         grouped = await posts.units_with_groups(session, list(days), GroupPurpose.CHI_BO)
+        campaigns = await campaign_progress.running_in_villages(session, list(days), local.date())
         # A concern's notice waits out its undo window, so the bundle's concerns trail the figures' day by it.
         waiting = await daily_rollup.new_concerns(session, start - UNDO_WINDOW, end - UNDO_WINDOW)
         for village in villages:
@@ -61,7 +66,8 @@ async def daily_rollups(sessions: async_sessionmaker[AsyncSession], *, now: dt.d
             key = f"rollup:{village.id}:{day}"
             if village.id in grouped:
                 with use_locale(default_locale):
-                    body = payload(rollup_text(village, local.date(), at, days[village.id]))
+                    body = payload(rollup_text(village, local.date(), at, days[village.id],
+                                               campaigns.get(village.id, ())))
                 added += int(await posts.post(session, village, GroupPurpose.CHI_BO, key=key, kind="village_rollup",
                                               body=lambda _locale, body=body: body, now=now, tz=tz))
                 continue
@@ -69,7 +75,7 @@ async def daily_rollups(sessions: async_sessionmaker[AsyncSession], *, now: dt.d
 
             def village_body(locale: str | None, village: OrgUnit = village, here: list = here) -> dict[str, Any]:
                 with use_locale(locale or default_locale):
-                    text = rollup_text(village, local.date(), at, days[village.id])
+                    text = rollup_text(village, local.date(), at, days[village.id], campaigns.get(village.id, ()))
                     return payload(bundled(text, [notice_text(c, village, h, GroupPurpose.CHI_BO, tz) for c, h in here]))
 
             added += len(await posts.to_members(session, village, GroupPurpose.CHI_BO, key=key,
@@ -116,8 +122,10 @@ def bundled(head: str, notices: list[str]) -> str:
     return "\n\n".join(parts)
 
 
-def rollup_text(village: OrgUnit, day: dt.date, at: dt.time, figures: VillageDay) -> str:
-    """Visits by nhóm and by purpose, then new concerns by category with the urgent ones marked."""
+def rollup_text(village: OrgUnit, day: dt.date, at: dt.time, figures: VillageDay,
+                campaigns: Sequence[tuple[Campaign, Counts]] = ()) -> str:
+    """Visits by nhóm and by purpose, new concerns by category with the urgent ones marked, then how far
+    each running campaign has come in the village."""
     lines = [_("📊 Tổng hợp {village} — {date}").format(village=village.name, date=format_date(day)),
              _("(từ {time} hôm qua đến {time} hôm nay)").format(time=at.strftime("%H:%M")),
              _("🏠 Thăm hộ: {count} lượt").format(count=figures.visits)]
@@ -135,4 +143,5 @@ def rollup_text(village: OrgUnit, day: dt.date, at: dt.time, figures: VillageDay
         if category in figures.concerns_by_category:
             total, urgent = figures.concerns_by_category[category]
             lines.append(f"• {label}: {total}" + (_(" (🚨 {count} khẩn)").format(count=urgent) if urgent else ""))
+    lines += [summary_line(campaign, counts) for campaign, counts in campaigns]
     return "\n".join(lines)

@@ -38,6 +38,7 @@ class _Kind:
     columns: Sequence[Column]
     importer: Importer
     summary: Callable[[ImportReport, OrgUnit], list[str]]
+    extra: bool = False  # keep columns no field names (household attributes)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,14 +63,14 @@ async def roster_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def households_command(args: argparse.Namespace, settings: Settings) -> int:
-    return await _run(args, settings, _Kind(HOUSEHOLD_COLUMNS, import_households, _household_summary))
+    return await _run(args, settings, _Kind(HOUSEHOLD_COLUMNS, import_households, _household_summary, extra=True))
 
 
 async def _run(args: argparse.Namespace, settings: Settings, kind: _Kind) -> int:
     """Reads the file first (cheap errors before the database), then applies it in one transaction."""
     try:
         table = read_table(Path(args.file), alias_table(kind.columns),
-                           [c.key for c in kind.columns if c.required])
+                           [c.key for c in kind.columns if c.required], extra=kind.extra)
     except TableError as error:
         print(_table_problem(error, default_headers(kind.columns)), file=sys.stderr)
         return 1
@@ -171,4 +172,6 @@ def _household_summary(report: ImportReport, commune: OrgUnit) -> list[str]:
         _("Hộ: {created} mới, {updated} cập nhật, {unchanged} giữ nguyên; {absent} hộ không có trong tệp "
           "được giữ nguyên.").format(created=c["households_created"], updated=c["households_updated"],
                                      unchanged=c["households_unchanged"], absent=c["not_in_file"]),
+        *([_("Các cột khác của tệp: {count} ô đánh dấu được giữ, để chọn hộ cho cuộc vận động.").format(
+            count=c["attributes"])] if "attributes" in c else []),
     ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from core.i18n import _
+from handlers.campaigns import screens as campaigns
+from handlers.dan_van_kheo import screens as dan_van_kheo
 from handlers.digests import on_demand
 from handlers.engine import outside_flows
 from handlers.engine.flow import Ctx, Prompt
@@ -18,13 +20,13 @@ from models.visits.record import undo_visit
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
                 "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list",
                 "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale",
-                "m:official": "official_report"}
+                "m:official": "official_report", "m:campnew": "campaign_new", "m:dvknew": "dvk_propose"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
                 "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu,
-                "m:eval": evaluation_view.from_menu}
+                "m:eval": evaluation_view.from_menu, "m:camp": campaigns.from_menu, "m:dvk": dan_van_kheo.from_menu}
 outside_flows.SLOW.update({"m:digest", "m:reports", "m:eval"})  # computed while the person waits
-LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
+LEADER_ONLY = {"m:unreachable", "m:dvk"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
 
 def _labels(ctx: Ctx) -> dict[str, str]:
@@ -34,6 +36,8 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:households": _("🏠 Hộ tôi phụ trách"),
         "m:reports": _("📋 Báo cáo của tôi"),
         "m:meetings": _("📅 Lịch họp"),
+        "m:camp": _("🤝 Vận động"),
+        "m:dvk": _("🌟 Dân vận khéo"),
         "m:nhom": _("👥 Nhóm của tôi"),
         "m:stale": _("⏳ Hộ lâu chưa thăm"),
         "m:open": _("📂 Ý kiến đang mở"),

@@ -1,5 +1,8 @@
 """Log a visit: household, purpose, "did they raise a concern?" — four taps from the menu.
 
+When the household is in an open campaign with no final outcome for it, the flow asks that outcome
+after the purpose (one extra tap, only then); the household's query brings the campaign too.
+
 When an answer to a concern waits for the household, the flow shows it right after the household
 is chosen and asks whether it was passed on; "yes" is recorded with the visit. Any volunteer
 visiting the household may pass it on, not only the one who logged the concern (that one is
@@ -16,6 +19,7 @@ from handlers.engine.dates import BadDate, example_back, looks_like_date, looks_
 from handlers.engine.flow import Answer, Ctx, Flow, Invalid, Prompt, Stay, Step
 from handlers.engine.steps import LabelChoice, TextRule
 from handlers.engine.types import Option, Reply
+from handlers.campaigns import visit_question
 from handlers.households.picker import accept_household, ask_household
 from models.concerns import passing_on
 from models.concerns.passing_on_texts import answer_lines
@@ -34,12 +38,12 @@ async def ask_household_step(ctx: Ctx) -> Prompt:
 
 
 async def accept_household_step(ctx: Ctx, answer: Answer) -> str:
-    found = await accept_household(ctx, answer, passing_on.household_for_visit)
+    found = await accept_household(ctx, answer, visit_question.loader(ctx))
     if found is None:
         raise Invalid(_("Hãy chọn một hộ trong danh sách."))
-    household, answer_waiting = found
-    ctx.drop("told", "told_rows")
-    ctx.put(household_id=household.id, household_name=household.head_name)
+    household, answer_waiting, campaign_row = found
+    ctx.drop("told", "told_rows", *visit_question.KEYS)
+    ctx.put(household_id=household.id, household_name=household.head_name, campaign_row=campaign_row)
     return "told" if answer_waiting else "purpose"
 
 
@@ -81,7 +85,7 @@ async def ask_purpose(ctx: Ctx) -> Prompt:
 async def accept_purpose(ctx: Ctx, answer: Answer) -> str:
     if (purpose := PURPOSES.picked(answer)) is not None:
         ctx.put(purpose=purpose.value)
-        return "raised"
+        return "campaign" if ctx.data.get("campaign_row") else "raised"
     if looks_like_date(answer.text) or looks_like_time(answer.text):
         try:
             day = parse_day(answer.text, ctx.today)
@@ -178,6 +182,8 @@ async def finish(ctx: Ctx) -> list[Reply]:
         name=household.head_name, date=format_date(day), purpose=PURPOSE_LABELS[visit.purpose])
     if visit.note:
         text += "\n" + _("Ghi chú: {note}").format(note=visit.note)
+    if outcome := await visit_question.record(ctx, visit.id):
+        text += "\n" + outcome
     if told := await _record_told(ctx, household.id):
         text += "\n" + _("📨 Đã ghi nhận: hộ đã được báo câu trả lời {references}.").format(
             references=", ".join(told))
@@ -216,7 +222,8 @@ FLOW = Flow(
     steps={
         "household": Step("household", ask_household_step, accept_household_step, next=("told", "purpose")),
         "told": Step("told", ask_told, accept_told, next=("purpose",)),
-        "purpose": Step("purpose", ask_purpose, accept_purpose, next=("raised",)),
+        "purpose": Step("purpose", ask_purpose, accept_purpose, next=("campaign", "raised")),
+        "campaign": Step("campaign", visit_question.ask, visit_question.accept, next=("raised",)),
         "raised": Step("raised", ask_raised, accept_raised, next=("note", "again")),
         "note": Step("note", ask_note, accept_note, free_text=True, next=("again",)),
         "again": Step("again", ask_again, accept_again),

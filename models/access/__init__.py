@@ -34,6 +34,11 @@ the units under it. From there:
 - **Evaluation** (yearly ranking): a team's running score to its village's leads and the commune's two
   leads (every team of the commune); criteria scored by hand and the year's confirmation by the khối
   dân vận head alone (`models/access/evaluation.py`).
+- **Campaigns**: the commune's leads create them for the commune, a team leader for the village
+  (`CAMPAIGN_AUTHORS_AT`); whoever sees a household records its outcome; every leader whose area meets a
+  campaign's follows its progress, and every leader but the admin reads its households' names within
+  their own area. **"Dân vận khéo" models**: a team leader proposes, the khối dân vận head approves or
+  returns; leaders list the approved ones (`models/access/campaigns.py`).
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
   by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
   phone's screen folds one level down (`menu_screens`).
@@ -42,6 +47,21 @@ Handlers, jobs and the web console ask these functions; SQL conditions come from
 """
 
 from models.access.broadcasts import AUTHORS_AT, SILENCE_TOLD_TO, audience_roles, author_scopes, may_broadcast
+from models.access.campaigns import (
+    CAMPAIGN_AUTHORS_AT,
+    campaign_author_units,
+    campaign_view_area,
+    follows_campaign,
+    lists_models,
+    may_create_campaign,
+    may_propose_model,
+    may_review_model,
+    models_unit,
+    names_area,
+    names_campaign_households,
+    proposing_teams,
+    reviewing_communes,
+)
 from models.access.concerns import (
     ACTS_AT,
     ASSIGNABLE_AT_COMMUNE,
@@ -133,6 +153,9 @@ __all__ = [
     "CONFIRMS_EVALUATION", "KHOI_HEAD", "SCORES_BY_HAND", "SEES_EVALUATION_AT", "TOLD_RESULT",
     "evaluation_commune",
     "may_confirm_evaluation", "may_score_by_hand", "may_see_evaluation", "may_see_evaluations", "scoring_commune",
+    "CAMPAIGN_AUTHORS_AT", "campaign_author_units", "campaign_view_area", "follows_campaign", "lists_models", "may_create_campaign",
+    "may_propose_model", "may_review_model", "models_unit", "names_area", "names_campaign_households", "proposing_teams",
+    "reviewing_communes",
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",
     "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
     "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORT_AT", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO",

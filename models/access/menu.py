@@ -13,14 +13,14 @@ from models.enums import UnitKind
 from models.tables import OrgUnit
 
 # Everybody's entries, before and after the leaders' ones.
-FIRST = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings")
+FIRST = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp")
 LAST = ("m:mute", "m:lang")
 # A small phone shows about eight buttons without scrolling: a longer menu keeps its first
 # screen to MENU_LIMIT entries (the last one opens the rest, MORE) and moves entries one level
 # down in this order, the ones used least first, until it fits. An entry not named stays on top.
 MENU_LIMIT = 8
 MORE = "m:more"
-FOLD_ORDER = ("m:eval", "m:groups", "m:official", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts",
+FOLD_ORDER = ("m:dvk", "m:eval", "m:groups", "m:official", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts",
               "m:deadlines", "m:bcast", "m:digest", "m:stale", "m:open", "m:nhom")
 
 
@@ -45,7 +45,7 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
         return []
     entries = list(FIRST)
     if leads(held):
-        entries += ["m:open", "m:unreachable", "m:deadlines", "m:groups"]
+        entries += ["m:open", "m:unreachable", "m:deadlines", "m:groups", "m:dvk"]
     if nhom_led(held):
         entries.append("m:nhom")
     if stale_scopes(held):

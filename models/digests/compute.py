@@ -41,13 +41,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.campaigns import progress as campaign_progress
+from models.dan_van_kheo import figures as dvk_figures
 from models.digests import queries as q
 from models.digests.figures import (
     CategoryLine,
@@ -262,7 +264,18 @@ async def village_digests(session: AsyncSession, commune_id: int, start: dt.date
     tree = await _tree(session, commune)
     roster = list(await q.roster(session, commune.path, w.start_at))
     answering = await _answering(session, commune.id, w)
-    return await _digests(session, commune, tree, roster, w, with_oldest=True, answering=answering)
+    found = await _digests(session, commune, tree, roster, w, with_oldest=True, answering=answering)
+    return await _with_campaigns_and_models(session, commune.id, found, start, end)
+
+
+async def _with_campaigns_and_models(session: AsyncSession, commune_id: int, found: dict[int, VillageDigest],
+                                     start: dt.date, end: dt.date) -> dict[int, VillageDigest]:
+    """Each village's running campaigns and approved "Dân vận khéo" models: two grouped statements."""
+    campaigns = await campaign_progress.in_villages(session, commune_id, start, end)
+    models = await dvk_figures.approved_count(session, list(found))
+    return {village_id: replace(digest, campaigns=tuple(campaigns.get(village_id, ())),
+                                models_approved=models.get(village_id, 0))
+            for village_id, digest in found.items()}
 
 
 async def commune_digest(session: AsyncSession, commune_id: int, start: dt.date, end: dt.date, tz: ZoneInfo,
@@ -275,9 +288,13 @@ async def commune_digest(session: AsyncSession, commune_id: int, start: dt.date,
     tree = await _tree(session, commune)
     roster = list(await q.roster(session, commune.path, before.start_at))
     answering = await _answering(session, commune.id, w)
-    current = await _digests(session, commune, tree, roster, w, with_oldest=True, answering=answering)
+    current = await _with_campaigns_and_models(
+        session, commune.id, await _digests(session, commune, tree, roster, w, with_oldest=True, answering=answering),
+        start, end)
     previous = await _digests(session, commune, tree, roster, before, with_oldest=False)
     most = sorted(answering.raised, key=lambda c: (-c.households, c.concern_id))[:RAISED]  # ties: the older first
     return CommuneDigest(commune.id, commune.name, start, end, before_start, before_end,
                          tuple(current.values()), previous, measures=measure(answering.answered),
-                         category_measures=by_category(answering.answered), raised=tuple(most))
+                         category_measures=by_category(answering.answered), raised=tuple(most),
+                         campaigns=tuple(campaign_progress.over_villages(
+                             {v.village_id: list(v.campaigns) for v in current.values()})))

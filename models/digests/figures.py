@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from models.enums import ConcernCategory
+from models.campaigns.progress import Counts
+from models.tables import Campaign
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,10 @@ class VillageDigest:
     measures: Measures = Measures()
     category_measures: tuple[tuple[ConcernCategory, Measures], ...] = ()
     raised: tuple[RaisedConcern, ...] = ()  # most households first
+    # Campaigns running in the period, counted in the village (`models.campaigns.progress.in_villages`),
+    # and the "Dân vận khéo" models approved for it so far.
+    campaigns: tuple[tuple[Campaign, Counts], ...] = ()
+    models_approved: int = 0
 
     @property
     def idle(self) -> tuple[MemberLine, ...]:
@@ -155,6 +161,7 @@ class CommuneDigest:
     measures: Measures = Measures()
     category_measures: tuple[tuple[ConcernCategory, Measures], ...] = ()
     raised: tuple[RaisedConcern, ...] = ()  # the commune's, most households first
+    campaigns: tuple[tuple[Campaign, Counts], ...] = ()  # (Campaign, Counts) over the commune
 
     @property
     def total(self) -> Figures:

@@ -23,6 +23,7 @@ from models.digests.compute import (
     shift_first,
 )
 from models.labels import CATEGORY_LABELS
+from models.campaigns.texts import summary_line
 
 MEMBER_LINES = 10
 IDLE_NAMES = 10
@@ -127,6 +128,9 @@ def village_text(d: VillageDigest, tz: ZoneInfo, *, names: bool, score: str | No
         for concern in d.raised[:VILLAGE_RAISED]:
             lines.append(_("• {reference}: {count} hộ — {text}").format(
                 reference=concern.reference, count=concern.households, text=raised_snippet(concern)))
+    lines += [summary_line(campaign, counts) for campaign, counts in d.campaigns]
+    if d.models_approved:
+        lines.append(_("🌟 Mô hình “Dân vận khéo” đã duyệt: {count}").format(count=d.models_approved))
     lines.append(meeting_text(d.meeting, tz))
     idle = [m.name for m in d.idle]
     if idle:
@@ -162,7 +166,10 @@ def commune_text(d: CommuneDigest) -> str:
                  overdue_change=change_text(change.overdue)),
              *([_("Trả lời: {measures}").format(measures=measures_text(d.measures))] if d.measures.answered else []),
              _("Họp giao ban: {held}/{villages} thôn đã họp; {idle}/{members} thành viên chưa có hoạt động").format(
-                 held=held, villages=len(d.villages), idle=total.idle, members=total.members), ""]
+                 held=held, villages=len(d.villages), idle=total.idle, members=total.members),
+             *(summary_line(campaign, counts) for campaign, counts in d.campaigns),
+             *([_("🌟 Mô hình “Dân vận khéo” đã duyệt: {count}").format(count=models)]
+               if (models := sum(v.models_approved for v in d.villages)) else []), ""]
     for village in d.villages:
         f, c = village.figures, d.change(village.village_id)
         lines.append(_("• {village}: {visits} lượt ({visits_change}), {reached}/{households} hộ, "

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.text import fold
 from models import audit
+from models.campaigns import attributes
 from models.enums import UnitKind
 from models.roster.rows import (
     Column,
@@ -47,6 +48,7 @@ class _Planned:
     row: int
     code: str | None
     values: dict[str, object]  # Household attributes the row sets
+    extra: Mapping[str, str] = field(default_factory=dict)  # the file's other columns ("Chưa có BHYT")
 
 
 def _bare(key: str) -> str:
@@ -122,7 +124,7 @@ def _check_row(row: SourceRow, commune: OrgUnit, tree: _Commune, errors: ErrorLi
     # A blank optional cell keeps what is stored (a phone added through the bot is not wiped).
     values |= {k: v for k, v in (("code", code), ("address", address), ("phone", phone),
                                  ("assigned_member_id", assigned.id if assigned else None)) if v}
-    return _Planned(row.number, code, values)
+    return _Planned(row.number, code, values, row.extra)
 
 
 def _natural_key(values: Mapping[str, object]) -> tuple[object, ...]:
@@ -175,11 +177,15 @@ async def import_households(
     errors.raise_if_any()
 
     report = ImportReport("households", len(rows))
+    kept: list[tuple[Household, _Planned]] = []
     for plan, match in matches:
         if match is None:
-            session.add(Household(commune_id=commune.id, created_at=now, updated_at=now, **plan.values))
+            created = Household(commune_id=commune.id, created_at=now, updated_at=now, **plan.values)
+            session.add(created)
+            kept.append((created, plan))
             report.counts["households_created"] += 1
             continue
+        kept.append((match, plan))
         changed = [k for k, v in plan.values.items() if getattr(match, k) != v]
         for attr in changed:
             setattr(match, attr, plan.values[attr])
@@ -187,6 +193,8 @@ async def import_households(
     matched = {h.id for _, h in matches if h is not None}
     report.counts["not_in_file"] = sum(1 for h in stored if h.id not in matched and h.active)
     await session.flush()
+    if any(plan.extra for _household, plan in kept):  # a file with other columns replaces what they said
+        report.counts["attributes"] = await attributes.store(session, [(h.id, p.extra) for h, p in kept])
     audit.record(session, "import_households", "org_unit", commune.id, actor_label=actor_label,
                  details={"rows": report.rows, **report.counts})
     return report

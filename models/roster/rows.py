@@ -37,6 +37,8 @@ class SourceRow:
 
     number: int
     values: Mapping[str, str]
+    # Cells under headers no column names, by the header as written ("Chưa có BHYT"): household attributes.
+    extra: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, key: str) -> str:
         return (self.values.get(key) or "").strip()

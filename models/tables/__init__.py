@@ -3,8 +3,10 @@
 from models.tables.access import AuditLog, Counter, InviteCode
 from models.tables.announcements import Announcement, AnnouncementReceipt
 from models.tables.attachments import Attachment
+from models.tables.campaigns import Campaign, CampaignHousehold, CampaignOption, CampaignOutcome, HouseholdAttribute
 from models.tables.concerns import Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, ConcernRule
 from models.tables.conversation import ConversationState, ProcessedMessage
+from models.tables.dan_van_kheo import GoodPracticeModel
 from models.tables.deadlines import ReportDeadline, ReportSubmission
 from models.tables.delivery import ChatGroup, OutboxMessage, PlatformCapability
 from models.tables.evaluation import EvaluationHandScore, EvaluationResult, EvaluationRubric
@@ -15,9 +17,11 @@ from models.tables.people import ChatIdentity, Membership, Person
 from models.tables.report_docs import ReportDraft, ReportTemplate
 
 __all__ = [
-    "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
+    "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "Campaign", "CampaignHousehold",
+    "CampaignOption", "CampaignOutcome", "ChatGroup", "ChatIdentity", "Concern",
     "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter",
-    "EvaluationHandScore", "EvaluationResult", "EvaluationRubric", "Household", "InviteCode",
+    "EvaluationHandScore", "EvaluationResult", "EvaluationRubric", "GoodPracticeModel", "Household",
+    "HouseholdAttribute", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
     "PlatformCapability", "ProcessedMessage", "ReportDraft", "ReportTemplate", "Visit",
 ]

@@ -171,3 +171,27 @@ async def test_an_update_on_a_dead_connection_runs_again(engine, session, db_url
             assert await check.scalar(select(Visit.id)) is None
     finally:
         await serving.dispose()
+
+
+# The same visit for a household of an open campaign: one more screen, the campaign's question, whose
+# answer is recorded with the visit. The household's query brings the campaign, so choosing costs the same.
+VISIT_WITH_CAMPAIGN = [("/menu", 4), ("1", 5), ("1", 5), ("1", 4), ("1", 3), ("Không — lưu ngay", 10)]
+
+
+async def test_a_visit_with_a_campaign_question_sends_a_bounded_number_of_statements(engine, session, sessions,
+                                                                                    db_url):
+    from models.campaigns.create import Draft, create_campaign
+
+    world = await build_world(session)
+    await create_campaign(session, Draft(scope=world.village, name="BHYT", description="", starts_on=NOW.date(),
+                                         ends_on=NOW.date() + dt.timedelta(days=30), target_percent=90),
+                          person_id=world.leader.id, now=NOW)
+    await session.commit()
+    chat = Chat(sessions, "member")
+    await chat.say("/menu")
+    shared = 1 if db_url.startswith("postgresql") else 0
+    for line, budget in VISIT_WITH_CAMPAIGN:
+        with statements(engine) as sent:
+            await chat.say(line)
+        assert len(sent) <= budget - shared, f"{line!r}: {len(sent)} statements\n" + "\n".join(sent)
+    assert chat.last[0].text.startswith("✅ Đã ghi thăm hộ") and "📣 Kết quả vận động:" in chat.last[0].text

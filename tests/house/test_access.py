@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -90,9 +90,20 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     "see a team's running score": {"T1": VILLAGE_LEADS | COMMUNE_LEADS, "T2": COMMUNE_LEADS},
     "score criteria by hand": {"C1": {R.KHOI_DAN_VAN_HEAD}},
     "confirm the evaluation": {"C1": {R.KHOI_DAN_VAN_HEAD}},
+    # campaigns: the commune's leads for the commune, a team leader for the team's village
+    "create campaign": {"C1": COMMUNE_LEADS, "V1": {R.TEAM_LEADER}},
+    # a campaign of the unit: its progress (figures) to every leader whose area meets it
+    "follow campaign": {"C1": VILLAGE_LEADS | COMMUNE_OFFICE, "V1": VILLAGE_LEADS | COMMUNE_OFFICE,
+                        "V2": COMMUNE_OFFICE},
+    # its households by name (the spreadsheet): every leader but the admin, within their area
+    "name campaign households": {"C1": VILLAGE_LEADS | COMMUNE_LEADS, "V1": VILLAGE_LEADS | COMMUNE_LEADS,
+                                 "V2": COMMUNE_LEADS},
+    # "Dân vận khéo" models: a team leader proposes for the team, the khối dân vận head reviews the commune's
+    "propose a model": {"T1": {R.TEAM_LEADER}},
+    "review models": {"C1": {R.KHOI_DAN_VAN_HEAD}},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
-EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
+EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp", "m:mute", "m:lang")
 EXPECTED_MENU: dict[str, set[Role]] = {
     **{entry: set(EVERYONE) for entry in EVERYONE_ENTRIES},
     "m:nhom": {R.GROUP_LEADER},
@@ -102,6 +113,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:deadlines": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:groups": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:cr": COMMUNE_OFFICE,
+    "m:dvk": VILLAGE_LEADS | COMMUNE_OFFICE,
     "m:digest": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:official": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:bcast": TEAM_LEADS | COMMUNE_LEADS,
@@ -117,6 +129,7 @@ class Place:
     people: dict[Role, Person]
     households: dict[str, Household]  # by nhóm
     concerns: dict[tuple[str, ConcernLevel], Concern]  # by village and level
+    campaigns: dict[tuple[str, int], int] = field(default_factory=dict)  # made when first asked
 
 
 async def build(session: AsyncSession) -> Place:
@@ -266,6 +279,41 @@ async def _hand_scores(place: Place, person: Person, held: list[access.Held], un
     return commune is not None and commune.id == unit.id
 
 
+@_kinds(UnitKind.COMMUNE, UnitKind.VILLAGE)
+async def _create_campaign(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As the flow offers them (handlers/campaigns/new_campaign.py).
+    return unit.id in access.campaign_author_units(held)
+
+
+def _campaign_scope(rule: Callable[[list[access.Held], OrgUnit], bool]) -> tuple[Check, Rule]:
+    """A campaign of the unit, asked of the screen's query (it must reach the person) and of the policy."""
+    from models.campaigns import outcomes
+    from models.campaigns.create import Draft, create_campaign
+
+    @_kinds(UnitKind.COMMUNE, UnitKind.VILLAGE)
+    async def check(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+        key = ("campaign", unit.id)
+        if key not in place.campaigns:
+            place.campaigns[key] = (await create_campaign(place.session, Draft(
+                scope=unit, name="BHYT", description="", starts_on=NOW.date(), ends_on=NOW.date(),
+                target_percent=90), person_id=place.people[R.ADMIN].id, now=NOW)).id
+        reached = await outcomes.campaign_for(place.session, held, place.campaigns[key])
+        return reached is not None and rule(held, reached[1])
+    return check, _only(rule, UnitKind.COMMUNE, UnitKind.VILLAGE)
+
+
+@_kinds(UnitKind.TEAM)
+async def _propose(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    from models.dan_van_kheo import proposals
+    return unit.id in {t.id for t in await proposals.teams_for(place.session, held)}
+
+
+@_kinds(UnitKind.COMMUNE)
+async def _review(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    from models.dan_van_kheo import proposals
+    return unit.id in {c.id for c in proposals.reviewed_communes(held)}
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -283,6 +331,11 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "see a team's running score": (_running_score, access.may_see_evaluation),
     "score criteria by hand": (_hand_scores, _only(access.may_score_by_hand, UnitKind.COMMUNE)),
     "confirm the evaluation": (_hand_scores, _only(access.may_confirm_evaluation, UnitKind.COMMUNE)),
+    "create campaign": (_create_campaign, access.may_create_campaign),
+    "follow campaign": _campaign_scope(access.follows_campaign),
+    "name campaign households": _campaign_scope(access.names_campaign_households),
+    "propose a model": (_propose, _only(access.may_propose_model, UnitKind.TEAM)),
+    "review models": (_review, _only(access.may_review_model, UnitKind.COMMUNE)),
 }
 
 
