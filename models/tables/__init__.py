@@ -11,10 +11,11 @@ from models.tables.households import Household, Visit
 from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
 from models.tables.org import OrgUnit
 from models.tables.people import ChatIdentity, Membership, Person
+from models.tables.reports import ReportField
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
     "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter", "Household", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
-    "ProcessedMessage", "Visit",
+    "ProcessedMessage", "ReportField", "Visit",
 ]
