@@ -24,6 +24,9 @@ the units under it. From there:
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
   marks it submitted, and may take the mark back (nhóm leader, team leads, chi bộ secretary, the
   commune's leads; `REPORTS_FOR`); the commune's leads remind the units that owe one (`REMINDS_UNITS`).
+- **Official reports** (`reports.py`): a village's figures only people know are filled by its chi bộ
+  secretary and its team's leader, the commune's by its two leads (`may_fill_report`); the chi bộ
+  secretary and the commune Party secretary sign (`SIGNS_REPORT`).
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
   by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
   phone's screen folds one level down (`menu_screens`).
@@ -79,6 +82,13 @@ from models.access.menu import (
     menu_screens,
     nhom_led,
 )
+from models.access.reports import (
+    FILLS_COMMUNE_REPORT,
+    FILLS_VILLAGE_REPORT,
+    SIGNS_REPORT,
+    may_fill_report,
+    report_units,
+)
 from models.access.roles import (
     CHI_BO,
     COMMUNE_AUDIENCE,
@@ -107,7 +117,8 @@ from models.access.scope import (
 
 __all__ = [
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO",
-    "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
+    "COMMUNE_AUDIENCE", "FILLS_COMMUNE_REPORT", "FILLS_VILLAGE_REPORT", "SIGNS_REPORT", "may_fill_report",
+    "report_units", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
     "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
     "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
     "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
