@@ -21,6 +21,7 @@ from bot.commands import (
     invite as invite_cmd,
     outbox as outbox_cmd,
     people as people_cmd,
+    report_fields as report_fields_cmd,
     run as run_cmd,
     setup as setup_cmd,
     units as units_cmd,
@@ -33,7 +34,7 @@ from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, people_cmd, deadlines_cmd,
-            concerns_cmd, outbox_cmd, db_cmd)
+            concerns_cmd, outbox_cmd, db_cmd, report_fields_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

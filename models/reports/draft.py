@@ -52,6 +52,8 @@ class Draft:
                  fields: Mapping[str, FieldValue]) -> None:
         self.kind, self.place, self.period, self.a, self.villages, self.fields = (
             kind, place, period, activity, villages, fields)
+        # Who did the work: a village has its one team, a commune all of them.
+        self.teams = _("các tổ") if kind == UnitKind.COMMUNE else _("tổ")
 
     def _field(self, key: str) -> str:
         value = self.fields.get(key)
@@ -68,7 +70,7 @@ class Draft:
         if self.kind == UnitKind.COMMUNE:
             make_up = _("{place} có {villages} thôn, tổ dân phố với {teams} Tổ Dân vận cộng đồng, {members} thành "
                         "viên, chia thành {nhom} nhóm, phụ trách {households} hộ gia đình.").format(
-                place=self.place, villages=number(self.villages), teams=number(a.teams), members=number(a.members),
+                place=self.place[:1].upper() + self.place[1:], villages=number(self.villages), teams=number(a.teams), members=number(a.members),
                 nhom=number(a.nhom), households=number(a.households))
             land = _("Tổng diện tích tự nhiên {area} ha, dân số {population} người. Đảng bộ có {party} đảng viên, "
                      "sinh hoạt ở {chi_bo} chi bộ.").format(
@@ -91,9 +93,9 @@ class Draft:
         a = self.a
         if not a.households:
             return (to_write(),)
-        lines = [drafted(_("{during}, các tổ đã thăm {visits} lượt hộ, đạt {share} số hộ được phân công "
+        lines = [drafted(_("{during}, {teams} đã thăm {visits} lượt hộ, đạt {share} số hộ được phân công "
                            "({reached}/{households} hộ được thăm ít nhất một lần).").format(
-            during=during(self.period), visits=number(a.visits), share=percent(a.reached, a.households),
+            during=during(self.period), teams=self.teams, visits=number(a.visits), share=percent(a.reached, a.households),
             reached=number(a.reached), households=number(a.households)))]
         if a.not_reached:
             lines.append(drafted(_("Còn {count} hộ chưa được thăm trong kỳ.").format(count=number(a.not_reached))))
@@ -106,15 +108,16 @@ class Draft:
     def concerns(self) -> tuple[Paragraph, ...]:
         a = self.a
         if not (a.opened or a.answered or a.open):
-            return (drafted(_("{during}, các tổ chưa ghi nhận ý kiến, kiến nghị nào của Nhân dân.").format(
-                during=during(self.period))),)
+            return (drafted(_("{during}, {teams} chưa ghi nhận ý kiến, kiến nghị nào của Nhân dân.").format(
+                during=during(self.period), teams=self.teams)),)
         lines = []
         top = [(c, n) for c, n in a.by_category.most_common() if n][:TOP_CATEGORIES]
-        most = ", ".join(_("{category} ({count})").format(category=str(CATEGORY_LABELS[c]).lower(), count=number(n))
+        most = "; ".join(_("{category} ({count})").format(category=str(CATEGORY_LABELS[c]).lower(), count=number(n))
                          for c, n in top)
         if a.opened:
-            lines.append(drafted(_("{during}, các tổ đã tiếp nhận {count} ý kiến, kiến nghị của Nhân dân, nhiều nhất "
-                                   "về {most}.").format(during=during(self.period), count=number(a.opened),
+            lines.append(drafted(_("{during}, {teams} đã tiếp nhận {count} ý kiến, kiến nghị của Nhân dân, nhiều nhất "
+                                   "về {most}.").format(during=during(self.period), teams=self.teams,
+                                                        count=number(a.opened),
                                                         most=most)))
         if a.answered:
             lines.append(drafted(_("Đã trả lời {answered} ý kiến, trong đó {on_time} ý kiến đúng hạn ({share}), "
@@ -133,8 +136,8 @@ class Draft:
         a = self.a
         if not a.meetings_due:
             return (to_write(),)
-        lines = [drafted(_("Các tổ đã họp giao ban {held}/{due} cuộc theo quy định hằng tháng{attendance}.").format(
-            held=number(a.meetings_held), due=number(a.meetings_due),
+        lines = [drafted(_("{teams} đã họp giao ban {held}/{due} cuộc theo quy định hằng tháng{attendance}.").format(
+            teams=self.teams[:1].upper() + self.teams[1:], held=number(a.meetings_held), due=number(a.meetings_due),
             attendance=_("; tỷ lệ thành viên tham dự bình quân {share}").format(share=percent(a.present, a.ticked))
             if a.ticked else ""))]
         if a.monthly_due:

@@ -87,12 +87,16 @@ def spec_for(kind: UnitKind, key: str) -> FieldSpec:
 
 def parse_value(spec: FieldSpec, text: str) -> Decimal:
     """The typed value ("1.240", "86,5") checked against the field's kind; BadValue otherwise."""
-    value = parse_number(text)
-    if value is None or value < 0 or value >= MAX_VALUE or (
+    return check_value(spec, parse_number(text))
+
+
+def check_value(spec: FieldSpec, value: Decimal | None) -> Decimal:
+    """The value if it fits the field's kind (whole, not negative, a percent up to 100); BadValue otherwise."""
+    if value is None or not value.is_finite() or value < 0 or value >= MAX_VALUE or (
             spec.kind == FieldKind.INTEGER and value != value.to_integral_value()) or (
             spec.kind == FieldKind.PERCENT and value > 100):
         raise BadValue(str(RULES[spec.kind]))
-    return value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def format_value(spec: FieldSpec, value: Decimal) -> str:

@@ -1,0 +1,1 @@
+"""Flows of the official reports: the figures only people know."""
