@@ -19,9 +19,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.text import fold
-from handlers.engine.flow import Ctx
+from handlers.engine.flow import Ctx, Invalid
 from handlers.engine.types import Incoming
 from handlers.menu.main import main_menu, more_menu
+from handlers.reports import fields as report_fields
 from models import access, groups
 from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
@@ -82,6 +83,8 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
                               "C1": COMMUNE_LEADS},
     # "📣 Nhắc … đơn vị chưa nộp" on 🗓 Hạn báo cáo: the commune's two leads, for their own commune
     "remind units of a report": {"C1": COMMUNE_LEADS},
+    # "✏️ Điền số liệu" of an official report: the village's chi bộ secretary and team leader, the commune's leads
+    "fill report fields": {"V1": {R.CHI_BO_SECRETARY, R.TEAM_LEADER}, "C1": COMMUNE_LEADS},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
@@ -231,6 +234,18 @@ async def _remind(place: Place, person: Person, held: list[access.Held], unit: O
     return access.may_remind_units(await access.roles(place.session, person.id), unit)
 
 
+async def _fill_fields(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As the fields flow asks when it starts (handlers/reports/fields.py), with the roles read afresh.
+    ctx = Ctx(session=place.session, incoming=Incoming(Channel.TERMINAL, "x", "x"), now=NOW, tz=TZ,
+              state=ChatState(channel=Channel.TERMINAL, chat_id="x", data={"unit_id": unit.id, "year": 2026}),
+              person=person)
+    try:
+        await report_fields.start(ctx)
+    except Invalid:
+        return False
+    return unit.id in access.report_units(held)
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -244,6 +259,7 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "give households to members": (_give_households, _only(access.may_assign_households, UnitKind.TEAM)),
     "mark report submitted": (_report, access.may_mark_submitted),
     "remind units of a report": (_remind, _only(access.may_remind_units, UnitKind.COMMUNE)),
+    "fill report fields": (_fill_fields, access.may_fill_report),
 }
 
 
