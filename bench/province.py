@@ -129,6 +129,9 @@ class Outcome:
     plans: list[Plan] = field(default_factory=list)
     version: str = ""
     by_statement: list[tuple[str, int, float]] = field(default_factory=list)  # label, calls, seconds
+    report_ms: list[float] = field(default_factory=list)  # each commune's annual report (models/reports/build.py)
+    report_statements: list[int] = field(default_factory=list)
+    report_wall: float = 0.0
 
 
 # -- databases ---------------------------------------------------------------------------------------
@@ -245,6 +248,34 @@ async def time_digests(engine: AsyncEngine, outcome: Outcome, counter: Statement
         grouped[label(statement)][1] += seconds
     outcome.by_statement = sorted(((k, int(c), s) for k, (c, s) in grouped.items()), key=lambda x: -x[2])
     outcome.others = max(0.0, (busy1[0] - busy0[0]) - mine) / max(1e-9, busy1[1] - busy0[1]) * (os.cpu_count() or 1)
+
+
+async def time_reports(engine: AsyncEngine, outcome: Outcome, counter: Statements) -> None:
+    """Every commune's annual report of the year (its figures, drafted words and villages' annex),
+    each commune in its own session, as `gandan report annual --unit commune` builds it."""
+    from models.reports.build import build_report
+    from reports.official import ReportKind
+
+    sessions = session_factory(engine)
+    wall0 = time.perf_counter()
+    for cid, _name, _villages in await commune_ids(engine):
+        async with sessions() as session:
+            commune = await session.get(OrgUnit, cid)
+            n0, t0 = counter.count, time.perf_counter()
+            await build_report(session, unit=commune, kind=ReportKind.ANNUAL, year=YEAR, today=dt.date(YEAR, 11, 21),
+                               tz=TZ)
+            outcome.report_ms.append((time.perf_counter() - t0) * 1000)
+            outcome.report_statements.append(counter.count - n0)
+    outcome.report_wall = time.perf_counter() - wall0
+
+
+def render_reports(outcomes: list[Outcome]) -> str:
+    """One line per database: the province's annual reports (models/reports/build.py)."""
+    lines = [f"{o.database}: {len(o.report_ms)} in {o.report_wall:.1f} s, per commune p50 {pct(o.report_ms, .5):.0f} "
+             f"/ p95 {pct(o.report_ms, .95):.0f} / max {max(o.report_ms):.0f} ms, "
+             f"{_span(o.report_statements)} statements each" for o in outcomes if o.report_ms]
+    return ("Annual reports of every commune (models/reports/build.py, the year to 20/11/"
+            f"{YEAR}, with the villages' annex): " + "; ".join(lines) + ".") if lines else ""
 
 
 def label(statement: str) -> str:
@@ -376,6 +407,8 @@ async def run_one(label: str, url: str, scale: float, *, reuse: bool, render: in
             return outcome
         await time_digests(engine, outcome, counter)
         print(f"{label}: every digest of 12/{YEAR} in {outcome.wall:.1f} s", flush=True)
+        await time_reports(engine, outcome, counter)
+        print(f"{label}: every commune's annual report of {YEAR} in {outcome.report_wall:.1f} s", flush=True)
         if render:
             print(f"{label}: drawing the charts and spreadsheets of {render} communes…", flush=True)
             await time_rendering(engine, outcome, render)
@@ -511,7 +544,8 @@ async def main(args: argparse.Namespace) -> int:
     build = "; ".join(f"{o.database} {', '.join(f'{k} {v:.0f} s' for k, v in o.phases.items())}"
                       for o in outcomes if o.phases)
     body = "\n\n".join(filter(None, [
-        dataset, render(outcomes), render_drawing(outcomes), render_statements(outcomes), render_rows(outcomes),
+        dataset, render(outcomes), render_reports(outcomes), render_drawing(outcomes), render_statements(outcomes),
+        render_rows(outcomes),
         f"Build phases: {build}." if build else "",
         *(f"Full scans of big tables in the digest statements ({o.database}):\n\n{render_plans(o, flagged_only=True)}"
           for o in outcomes if o.plans),
