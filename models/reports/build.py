@@ -140,7 +140,10 @@ async def build_report(session: AsyncSession, *, unit: OrgUnit, kind: ReportKind
         issuer = _("CHI BỘ {name}").format(name=header.upper(unit))
         number_line = _("Số      -BC/CB")
         signer_lines = (_("T/M CHI BỘ"), _("BÍ THƯ"))
-        recipients = (_("- Đảng ủy xã (để b/c),"), _("- Khối dân vận xã,"), _("- Lưu chi bộ."))
+        # A phường's residential groups report to the Đảng ủy phường.
+        division = header.split_division(commune)[0] if commune else "xã"
+        recipients = (_("- Đảng ủy {division} (để b/c),").format(division=division),
+                      _("- Khối dân vận {division},").format(division=division), _("- Lưu chi bộ."))
         reporter = _("Chi bộ {name}").format(name=header.titled(unit))
 
     period = await report_period(session, unit=unit, commune=commune, kind=kind, year=year)

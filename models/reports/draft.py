@@ -70,7 +70,8 @@ class Draft:
         if self.kind == UnitKind.COMMUNE:
             make_up = _("{place} có {villages} thôn, tổ dân phố với {teams} Tổ Dân vận cộng đồng, {members} thành "
                         "viên, chia thành {nhom} nhóm, phụ trách {households} hộ gia đình.").format(
-                place=self.place[:1].upper() + self.place[1:], villages=number(self.villages), teams=number(a.teams), members=number(a.members),
+                place=self.place[:1].upper() + self.place[1:], villages=number(self.villages), teams=number(a.teams),
+                members=number(a.members),
                 nhom=number(a.nhom), households=number(a.households))
             land = _("Tổng diện tích tự nhiên {area} ha, dân số {population} người. Đảng bộ có {party} đảng viên, "
                      "sinh hoạt ở {chi_bo} chi bộ.").format(
@@ -95,7 +96,8 @@ class Draft:
             return (to_write(),)
         lines = [drafted(_("{during}, {teams} đã thăm {visits} lượt hộ, đạt {share} số hộ được phân công "
                            "({reached}/{households} hộ được thăm ít nhất một lần).").format(
-            during=during(self.period), teams=self.teams, visits=number(a.visits), share=percent(a.reached, a.households),
+            during=during(self.period), teams=self.teams, visits=number(a.visits),
+            share=percent(a.reached, a.households),
             reached=number(a.reached), households=number(a.households)))]
         if a.not_reached:
             lines.append(drafted(_("Còn {count} hộ chưa được thăm trong kỳ.").format(count=number(a.not_reached))))
@@ -146,8 +148,8 @@ class Draft:
         return tuple(lines)
 
     def supervision(self) -> tuple[Paragraph, ...]:
-        text = _("Tổ chức {supervisions} cuộc giám sát; góp ý {opinions} lượt ý kiến xây dựng Đảng, chính quyền.").format(
-            supervisions=self._field("supervisions"), opinions=self._field("opinions"))
+        text = _("Tổ chức {supervisions} cuộc giám sát; góp ý {opinions} lượt ý kiến xây dựng Đảng, chính quyền."
+                 ).format(supervisions=self._field("supervisions"), opinions=self._field("opinions"))
         lines = [self._with_fields(text, "supervisions", "opinions")]
         if self.kind == UnitKind.COMMUNE:
             citizens = _("Tổ chức tiếp {citizens} lượt công dân; tiếp nhận {complaints} đơn khiếu nại, {denunciations} "
@@ -178,8 +180,8 @@ class Draft:
         a = self.a
         strengths, weaknesses = [], []
         if a.households and _share(a.reached, a.households) >= GOOD_SHARE:
-            strengths.append(drafted(_("- Công tác thăm hộ được duy trì thường xuyên: {share} số hộ được thăm trong kỳ.")
-                                     .format(share=percent(a.reached, a.households))))
+            strengths.append(drafted(_("- Công tác thăm hộ được duy trì thường xuyên: {share} số hộ được thăm "
+                                       "trong kỳ.").format(share=percent(a.reached, a.households))))
         if a.answered and _share(a.on_time, a.answered) >= GOOD_SHARE:
             strengths.append(drafted(_("- Phần lớn ý kiến của Nhân dân được trả lời đúng hạn ({share}).").format(
                 share=percent(a.on_time, a.answered))))

@@ -152,7 +152,8 @@ async def _tree(session: AsyncSession, commune: OrgUnit, tz: ZoneInfo) -> _Tree:
     villages = {r.id: r.name for r in rows if r.kind == UnitKind.VILLAGE}
     teams = {r.id: (r.parent_id, r.founded_on or r.created_at.astimezone(tz).date())
              for r in rows if r.kind == UnitKind.TEAM and r.parent_id in villages}
-    nhom: Counter[int] = Counter(teams[r.parent_id][0] for r in rows if r.kind == UnitKind.NHOM and r.parent_id in teams)
+    nhom: Counter[int] = Counter(teams[r.parent_id][0] for r in rows
+                                 if r.kind == UnitKind.NHOM and r.parent_id in teams)
     return _Tree(villages, teams, dict(nhom))
 
 

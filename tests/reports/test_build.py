@@ -341,3 +341,28 @@ async def test_the_report_in_english(session, half):
     assert _figures(report)["reached_share"] == "66.7 %"
     assert "In the six months, the teams made 5 household visits, reaching 66.7 % of the households assigned " \
            "(4/6 visited at least once)." in _drafted(report)
+
+
+@pytest.mark.parametrize(("kind", "name", "division_type", "upper", "bare"), [
+    (UnitKind.COMMUNE, "Xã Phúc Sơn", "xã", "XÃ PHÚC SƠN", "Phúc Sơn"),
+    (UnitKind.COMMUNE, "Phường Ba Đình", None, "PHƯỜNG BA ĐÌNH", "Ba Đình"),
+    (UnitKind.COMMUNE, "Thị trấn Chờ", None, "THỊ TRẤN CHỜ", "Chờ"),
+    (UnitKind.PROVINCE, "Thành phố Hà Nội", None, "THÀNH PHỐ HÀ NỘI", "Hà Nội"),
+    (UnitKind.VILLAGE, "Tổ dân phố 5", "tổ dân phố", "TỔ DÂN PHỐ 5", "5"),
+    (UnitKind.VILLAGE, "Đồng Tâm", None, "THÔN ĐỒNG TÂM", "Đồng Tâm"),  # no division written: a thôn
+    (UnitKind.VILLAGE, "Xóm Thượng", None, "XÓM THƯỢNG", "Thượng"),
+])
+def test_names_in_the_header_never_double_their_division(kind, name, division_type, upper, bare):
+    from models.reports import header
+
+    unit = OrgUnit(kind=kind, name=name, name_key="", division_type=division_type)
+    assert (header.upper(unit), header.bare_name(unit)) == (upper, bare)
+
+
+async def test_a_phuong_s_residential_group_reports_to_the_dang_uy_phuong(session, half):
+    half.commune.name, half.commune.division_type = "Phường Phúc Sơn", "phường"
+    await session.flush()
+    report = await _report(session, half.villages["dt"])
+    assert report.higher_body == "ĐẢNG BỘ PHƯỜNG PHÚC SƠN"
+    assert report.recipients[1:3] == ("- Đảng ủy phường (để b/c),", "- Khối dân vận phường,")
+    assert (await _report(session, half.commune)).issuing_body == "ĐẢNG ỦY PHƯỜNG PHÚC SƠN"

@@ -194,11 +194,11 @@ async def build_half(session: AsyncSession) -> Half:
     monthly = await session.scalar(
         select(ReportDeadline).where(ReportDeadline.commune_id == commune.id,
                                                                ReportDeadline.kind == calendar.MONTHLY_TEAM))
-    session.add_all([
-        ReportSubmission(deadline_id=monthly.id, unit_id=t["dt"].id, period="2026-01", submitted_at=local(2026, 1, 24, 9)),
-        ReportSubmission(deadline_id=monthly.id, unit_id=t["dt"].id, period="2026-02", submitted_at=local(2026, 2, 27, 9)),
-        ReportSubmission(deadline_id=monthly.id, unit_id=t["dt"].id, period="2026-03", submitted_at=local(2026, 3, 25, 20)),
-        ReportSubmission(deadline_id=monthly.id, unit_id=t["hb"].id, period="2026-04", submitted_at=local(2026, 4, 20, 9)),
-    ])
+    # January's on time, February's late, March's in the evening of its due day (on time); Hòa Bình's April.
+    session.add_all(ReportSubmission(deadline_id=monthly.id, unit_id=t[team].id, period=period, submitted_at=at)
+                    for team, period, at in (("dt", "2026-01", local(2026, 1, 24, 9)),
+                                             ("dt", "2026-02", local(2026, 2, 27, 9)),
+                                             ("dt", "2026-03", local(2026, 3, 25, 20)),
+                                             ("hb", "2026-04", local(2026, 4, 20, 9))))
     await session.commit()
     return half
