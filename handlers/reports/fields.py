@@ -15,6 +15,7 @@ from handlers.engine.types import Option, Reply
 from models import access
 from models.reports import fields
 from models.reports.fields import BadValue, FieldSpec
+from models.enums import UnitKind
 from models.tables import OrgUnit
 
 NAME = "report_fields"
@@ -28,6 +29,8 @@ def _refusal() -> str:
 
 async def _unit(ctx: Ctx) -> OrgUnit:
     unit = await ctx.session.get(OrgUnit, int(ctx.data.get("unit_id") or 0))
+    if unit is not None and unit.kind == UnitKind.TEAM and unit.parent_id is not None:  # a team's are its village's
+        unit = await ctx.session.get(OrgUnit, unit.parent_id)
     if unit is None or not access.may_fill_report(await ctx.roles(), unit):
         raise Invalid(_refusal())
     return unit

@@ -79,10 +79,10 @@ async def test_an_answer_already_given_is_shown_and_kept_on_skip(sessions, half,
         await fields.set_values(session, half.villages["dt"].id, UnitKind.VILLAGE, 2026, {"area": Decimal(120)},
                                 actor_id=None, actor_label="test", now=NOW)
         await session.commit()
-    start_for(half.villages["dt"])
+    start_for(half.teams["dt"])  # started from the team: the team's figures are its village's
     chat = Chat(sessions, "l1", now=NOW)  # the team leader may fill the village's fields too
     await chat.transcript([
-        ("/dien_so_lieu", "Diện tích tự nhiên (ha)?\nĐã ghi: 120."),
+        ("/dien_so_lieu", "Thôn Đồng Tâm (1/7)\nDiện tích tự nhiên (ha)?\nĐã ghi: 120."),
         ("Bỏ qua", "(2/7)"),
     ])
     async with sessions() as session:
