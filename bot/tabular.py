@@ -171,7 +171,11 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some generators write a wrong sheet size; read what is there
-        return _numbered(sheet.iter_rows(min_row=1, values_only=True))
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        try:
+            return _numbered(rows)
+        finally:  # stopped at the row limit, the reader still holds the sheet's part (and so the file) open
+            rows.close()
     except (zipfile.BadZipFile, KeyError, ValueError, ParseError) as error:
         raise TableError("unreadable", type(error).__name__) from None
     finally:
