@@ -131,6 +131,9 @@ class Outcome:
     by_statement: list[tuple[str, int, float]] = field(default_factory=list)  # label, calls, seconds
     # The yearly evaluation of every team of the province at once (models/evaluation): teams, s, statements.
     evaluation: tuple[int, float, float, int] | None = None  # teams, wall s, CPU s, statements
+    report_ms: list[float] = field(default_factory=list)  # each commune's annual report (models/reports/build.py)
+    report_statements: list[int] = field(default_factory=list)
+    report_wall: float = 0.0
 
 
 # -- databases ---------------------------------------------------------------------------------------
@@ -268,6 +271,32 @@ def render_evaluation(outcomes: list[Outcome]) -> str:
     lines += [f"| {o.version or o.database} | {o.evaluation[0]:,} | {o.evaluation[1]:.1f} | {o.evaluation[2]:.1f} "
               f"| {o.evaluation[3]} |" for o in outcomes if o.evaluation]
     return "\n".join(lines) if len(lines) > 2 else ""
+async def time_reports(engine: AsyncEngine, outcome: Outcome, counter: Statements) -> None:
+    """Every commune's annual report of the year (its figures, drafted words and villages' annex),
+    each commune in its own session, as `gandan report annual --unit commune` builds it."""
+    from models.reports.build import build_report
+    from reports.official import ReportKind
+
+    sessions = session_factory(engine)
+    wall0 = time.perf_counter()
+    for cid, _name, _villages in await commune_ids(engine):
+        async with sessions() as session:
+            commune = await session.get(OrgUnit, cid)
+            n0, t0 = counter.count, time.perf_counter()
+            await build_report(session, unit=commune, kind=ReportKind.ANNUAL, year=YEAR, today=dt.date(YEAR, 11, 21),
+                               tz=TZ)
+            outcome.report_ms.append((time.perf_counter() - t0) * 1000)
+            outcome.report_statements.append(counter.count - n0)
+    outcome.report_wall = time.perf_counter() - wall0
+
+
+def render_reports(outcomes: list[Outcome]) -> str:
+    """One line per database: the province's annual reports (models/reports/build.py)."""
+    lines = [f"{o.database}: {len(o.report_ms)} in {o.report_wall:.1f} s, per commune p50 {pct(o.report_ms, .5):.0f} "
+             f"/ p95 {pct(o.report_ms, .95):.0f} / max {max(o.report_ms):.0f} ms, "
+             f"{_span(o.report_statements)} statements each" for o in outcomes if o.report_ms]
+    return ("Annual reports of every commune (models/reports/build.py, the year to 20/11/"
+            f"{YEAR}, with the villages' annex): " + "; ".join(lines) + ".") if lines else ""
 
 
 def label(statement: str) -> str:
@@ -401,6 +430,8 @@ async def run_one(label: str, url: str, scale: float, *, reuse: bool, render: in
         print(f"{label}: every digest of 12/{YEAR} in {outcome.wall:.1f} s", flush=True)
         await time_evaluation(engine, outcome, counter)
         print(f"{label}: the {YEAR} evaluation of every team in {outcome.evaluation[1]:.1f} s", flush=True)
+        await time_reports(engine, outcome, counter)
+        print(f"{label}: every commune's annual report of {YEAR} in {outcome.report_wall:.1f} s", flush=True)
         if render:
             print(f"{label}: drawing the charts and spreadsheets of {render} communes…", flush=True)
             await time_rendering(engine, outcome, render)
@@ -536,7 +567,8 @@ async def main(args: argparse.Namespace) -> int:
     build = "; ".join(f"{o.database} {', '.join(f'{k} {v:.0f} s' for k, v in o.phases.items())}"
                       for o in outcomes if o.phases)
     body = "\n\n".join(filter(None, [
-        dataset, render(outcomes), render_evaluation(outcomes), render_drawing(outcomes), render_statements(outcomes), render_rows(outcomes),
+        dataset, render(outcomes), render_evaluation(outcomes), render_reports(outcomes), render_drawing(outcomes),
+        render_statements(outcomes), render_rows(outcomes),
         f"Build phases: {build}." if build else "",
         *(f"Full scans of big tables in the digest statements ({o.database}):\n\n{render_plans(o, flagged_only=True)}"
           for o in outcomes if o.plans),

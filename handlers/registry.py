@@ -24,12 +24,12 @@ from handlers.households import reassign, stale
 from handlers.meetings import answers, leader
 from handlers.menu import language, mute
 from handlers.onboarding import join
-from handlers.reports import official
+from handlers.reports import fields as report_fields, official
 from handlers.visits import log_visit
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     join.FLOW, log_visit.FLOW, new_concern.FLOW, language.FLOW, reports_due.FLOW, mute.FLOW,
     leader.FLOW, answers.FLOW, compose.FLOW, delivery_report.FLOW,
     inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW, official.FLOW, hand_scores.FLOW,
-    closing.FLOW, new_campaign.FLOW, record.FLOW, propose.FLOW, review.FLOW,
+    closing.FLOW, new_campaign.FLOW, record.FLOW, propose.FLOW, review.FLOW, report_fields.FLOW,
 )}

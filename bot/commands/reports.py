@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from bot.app import open_app
+from bot.commands import report_fields
 from bot.commands.common import CommandError, pick_commune, pick_unit
 from core.i18n import _
 from core.settings import Settings
@@ -42,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     action.add_argument("--use", metavar=_("tệp"), help=_("tệp .docx làm mẫu của xã"))
     template.add_argument("--commune", metavar=_("xã"), help=_("mã hoặc tên xã (khi có nhiều xã)"))
     template.set_defaults(func=template_command)
+    report_fields.register(inner)
 
 
 def _year(text: str) -> int:

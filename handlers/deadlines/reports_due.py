@@ -16,7 +16,7 @@ from handlers.engine.types import Option, Reply
 from models import access
 from models.deadlines import calendar, reminders
 from models.deadlines.texts import days_left_text, due_text, report_title
-from models.report_docs import drafts
+from models.report_docs import versions as drafts
 from models.tables import OrgUnit, ReportDeadline
 
 PENDING_NAMES = 10

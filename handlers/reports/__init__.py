@@ -1,1 +1,1 @@
-"""📄 Báo cáo: an official report's Word draft on demand, and the way to the figures still blank."""
+"""📄 Báo cáo: an official report's Word draft on demand, and the figures only people know."""

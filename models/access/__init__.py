@@ -30,7 +30,9 @@ the units under it. From there:
   commune's leads; `REPORTS_FOR`); the commune's leads remind the units that owe one (`REMINDS_UNITS`).
 - **Official reports** (the Word draft): a village's to its team's leader and deputies, its chi bộ
   secretary and the commune's two leads; the commune's to its two leads (`may_receive_report`); the
-  scheduled draft to who answers for the report (`REPORTS_FOR`).
+  scheduled draft to who answers for the report (`REPORTS_FOR`); the figures only people know are filled
+  by a village's chi bộ secretary and team leader, the commune's by its two leads (`may_fill_report`); the
+  chi bộ secretary and the commune Party secretary sign (`SIGNS_REPORT`).
 - **Evaluation** (yearly ranking): a team's running score to its village's leads and the commune's two
   leads (every team of the commune); criteria scored by hand and the year's confirmation by the khối
   dân vận head alone (`models/access/evaluation.py`).
@@ -121,7 +123,16 @@ from models.access.menu import (
     menu_screens,
     nhom_led,
 )
-from models.access.reports import REPORT_AT, may_receive_report, report_units
+from models.access.reports import (
+    FILLS_COMMUNE_REPORT,
+    FILLS_VILLAGE_REPORT,
+    REPORT_AT,
+    SIGNS_REPORT,
+    fill_units,
+    may_fill_report,
+    may_receive_report,
+    report_units,
+)
 from models.access.roles import (
     CHI_BO,
     COMMUNE_AUDIENCE,
@@ -157,7 +168,8 @@ __all__ = [
     "may_propose_model", "may_review_model", "models_unit", "names_area", "names_campaign_households", "proposing_teams",
     "reviewing_communes",
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",
-    "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
+    "COMMUNE_AUDIENCE", "FILLS_COMMUNE_REPORT", "FILLS_VILLAGE_REPORT", "SIGNS_REPORT", "fill_units",
+    "may_fill_report", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
     "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORT_AT", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO",
     "STALE_LIST_AT", "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
     "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",

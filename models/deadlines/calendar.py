@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import access, audit
 from models.enums import UnitKind
 from models.outbox.enqueue import withdraw
-from models.report_docs import drafts
+from models.report_docs import versions as drafts
 from models.tables import Membership, OrgUnit, Person, ReportDeadline, ReportSubmission
 
 MONTHLY_TEAM, HALF_YEAR, ANNUAL = "monthly_team", "half_year", "annual"

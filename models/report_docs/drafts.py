@@ -12,13 +12,13 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import use_locale
 from core.text import fold
 from models.enums import UnitKind
 from models.report_docs import templates
+from models.report_docs.versions import latest_draft
 from models.reports.build import build_report
 from models.tables import OrgUnit, ReportDraft
 from models.units.tree import lineage
@@ -70,28 +70,3 @@ async def _record(session: AsyncSession, unit_id: int, kind: ReportKind, year: i
                             created_at=now))
     await session.flush()
     return version
-
-
-async def latest_draft(session: AsyncSession, unit_id: int, kind: str, year: int) -> ReportDraft | None:
-    return await session.scalar(select(ReportDraft).where(
-        ReportDraft.unit_id == unit_id, ReportDraft.kind == kind, ReportDraft.year == year)
-        .order_by(ReportDraft.version.desc()).limit(1))
-
-
-async def link_submission(session: AsyncSession, unit_id: int, kind: str, year: int, submission_id: int) -> int | None:
-    """The version submitted: the latest one sent before the mark (None when no draft was sent)."""
-    latest = await latest_draft(session, unit_id, kind, year)
-    if latest is None:
-        return None
-    latest.submission_id = submission_id
-    await session.flush()
-    return latest.version
-
-
-async def submitted_version(session: AsyncSession, submission_id: int) -> int | None:
-    return await session.scalar(select(func.max(ReportDraft.version)).where(ReportDraft.submission_id == submission_id))
-
-
-async def unlink_submission(session: AsyncSession, submission_id: int) -> None:
-    await session.execute(update(ReportDraft).where(ReportDraft.submission_id == submission_id)
-                          .values(submission_id=None).execution_options(synchronize_session=False))

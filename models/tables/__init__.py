@@ -15,6 +15,7 @@ from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
 from models.tables.org import OrgUnit
 from models.tables.people import ChatIdentity, Membership, Person
 from models.tables.report_docs import ReportDraft, ReportTemplate
+from models.tables.reports import ReportField
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "Campaign", "CampaignHousehold",
@@ -23,5 +24,5 @@ __all__ = [
     "EvaluationHandScore", "EvaluationResult", "EvaluationRubric", "GoodPracticeModel", "Household",
     "HouseholdAttribute", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
-    "PlatformCapability", "ProcessedMessage", "ReportDraft", "ReportTemplate", "Visit",
+    "PlatformCapability", "ProcessedMessage", "ReportDraft", "ReportField", "ReportTemplate", "Visit",
 ]

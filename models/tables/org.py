@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -30,6 +30,9 @@ class OrgUnit(Base):
     division_type: Mapped[str | None] = mapped_column(String(40))
     path: Mapped[str] = mapped_column(String(255), default="")
     depth: Mapped[int] = mapped_column(default=0)
+    # The day of the decision that set the unit up (a team: the commune party committee's decision);
+    # the 3- and 5-year reviews start no earlier. None: not recorded.
+    founded_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["OrgUnit | None"] = relationship(remote_side="OrgUnit.id", lazy="raise")

@@ -31,6 +31,7 @@ async def test_the_benchmark_runs_and_reports(built: tuple[Path, str]) -> None:
     assert "Query plans (sqlite, the largest commune)" in out and "SEARCH visits USING INDEX" in out
     assert "village chart p50" in out
     assert "the year's evaluation of every team: teams" in out and f"| {size.villages:,} |" in out
+    assert "Annual reports of every commune (models/reports/build.py" in out and f"sqlite: {size.communes} in" in out
 
 
 async def test_the_generated_province_holds_together(built: tuple[Path, str]) -> None:

@@ -19,10 +19,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.text import fold
-from handlers.engine.flow import Ctx
+from handlers.engine.flow import Ctx, Invalid
 from handlers.engine.types import Incoming
 from handlers.evaluation import view as evaluation_view
 from handlers.menu.main import main_menu, more_menu
+from handlers.reports import fields as report_fields
 from models import access
 from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
@@ -101,6 +102,8 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     # "Dân vận khéo" models: a team leader proposes for the team, the khối dân vận head reviews the commune's
     "propose a model": {"T1": {R.TEAM_LEADER}},
     "review models": {"C1": {R.KHOI_DAN_VAN_HEAD}},
+    # "✏️ Điền số liệu" of an official report: the village's chi bộ secretary and team leader, the commune's leads
+    "fill report fields": {"V1": {R.CHI_BO_SECRETARY, R.TEAM_LEADER}, "C1": COMMUNE_LEADS},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp", "m:mute", "m:lang")
@@ -314,6 +317,18 @@ async def _review(place: Place, person: Person, held: list[access.Held], unit: O
     return unit.id in {c.id for c in proposals.reviewed_communes(held)}
 
 
+async def _fill_fields(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As the fields flow asks when it starts (handlers/reports/fields.py), with the roles read afresh.
+    ctx = Ctx(session=place.session, incoming=Incoming(Channel.TERMINAL, "x", "x"), now=NOW, tz=TZ,
+              state=ChatState(channel=Channel.TERMINAL, chat_id="x", data={"unit_id": unit.id, "year": 2026}),
+              person=person)
+    try:
+        await report_fields.start(ctx)
+    except Invalid:
+        return False
+    return unit.id in access.fill_units(held)
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -336,6 +351,7 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "name campaign households": _campaign_scope(access.names_campaign_households),
     "propose a model": (_propose, _only(access.may_propose_model, UnitKind.TEAM)),
     "review models": (_review, _only(access.may_review_model, UnitKind.COMMUNE)),
+    "fill report fields": (_fill_fields, access.may_fill_report),
 }
 
 
