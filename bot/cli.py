@@ -23,6 +23,7 @@ from bot.commands import (
     people as people_cmd,
     run as run_cmd,
     setup as setup_cmd,
+    surveys as surveys_cmd,
     units as units_cmd,
 )
 from bot.app import DatabaseUnreachable
@@ -33,7 +34,7 @@ from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, people_cmd, deadlines_cmd,
-            concerns_cmd, outbox_cmd, db_cmd)
+            concerns_cmd, surveys_cmd, outbox_cmd, db_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,10 +17,11 @@ from handlers.households import reassign, stale
 from handlers.meetings import answers, leader
 from handlers.menu import language, mute
 from handlers.onboarding import join
+from handlers.surveys import answer as survey_answer, author as survey_author
 from handlers.visits import log_visit
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     join.FLOW, log_visit.FLOW, new_concern.FLOW, language.FLOW, reports_due.FLOW, mute.FLOW,
     leader.FLOW, answers.FLOW, compose.FLOW, delivery_report.FLOW,
-    inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW,
+    inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW, survey_answer.FLOW, survey_author.FLOW,
 )}

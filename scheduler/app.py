@@ -28,6 +28,7 @@ from scheduler.digests import digest_jobs
 from scheduler.housekeeping import housekeeping
 from scheduler.meetings import meeting_jobs
 from scheduler.rollups import daily_rollups
+from scheduler.surveys import survey_jobs
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def jobs(settings: Settings) -> dict[str, Job]:
     return {"deadlines": deadline_jobs, "meetings": meeting_jobs, "housekeeping": housekeeping,
             "rollups": partial(daily_rollups, at=settings.daily_rollup_time), "digests": digest_jobs,
             "broadcasts": broadcast_jobs, "concern_followup": concern_followups,
-            "concern_overdue": concern_overdue_jobs}
+            "concern_overdue": concern_overdue_jobs, "surveys": survey_jobs}
 
 
 async def run_job(name: str, job: Job, sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo,

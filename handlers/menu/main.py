@@ -11,15 +11,18 @@ from handlers.engine.types import Option, Reply
 from handlers.groups import where
 from handlers.meetings import leader
 from handlers.menu import mute, nhom, overview
+from handlers.surveys import results as survey_results
 from models import access
 from models.visits.record import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
                 "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list",
-                "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale"}
+                "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale",
+                "m:survey": "survey", survey_results.NEW_KEY: "survey_new"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
-                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu}
+                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu,
+                "m:surveys": survey_results.surveys_screen}
 outside_flows.SLOW.update({"m:digest", "m:reports"})  # computed while the person waits
 LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
@@ -31,6 +34,8 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:households": _("🏠 Hộ tôi phụ trách"),
         "m:reports": _("📋 Báo cáo của tôi"),
         "m:meetings": _("📅 Lịch họp"),
+        "m:survey": _("📋 Khảo sát"),
+        "m:surveys": _("🗳 Quản lý khảo sát"),
         "m:nhom": _("👥 Nhóm của tôi"),
         "m:stale": _("⏳ Hộ lâu chưa thăm"),
         "m:open": _("📂 Ý kiến đang mở"),

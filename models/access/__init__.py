@@ -28,6 +28,9 @@ the units under it. From there:
 - **Meetings**: a team's leader and deputies set them. **Reports**: who answers for a unit's report
   marks it submitted, and may take the mark back (nhóm leader, team leads, chi bộ secretary, the
   commune's leads; `REPORTS_FOR`); the commune's leads remind the units that owe one (`REMINDS_UNITS`).
+- **Surveys**: the commune's office writes the commune's surveys and reads their results; a household
+  survey is answered by who sees the household; one for members and leaders goes to every role but the
+  admin (`SURVEY_AUTHORS`, `SURVEYED`).
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
   by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
   phone's screen folds one level down (`menu_screens`).
@@ -108,11 +111,12 @@ from models.access.scope import (
     scope_params,
     sees_household,
 )
+from models.access.surveys import SURVEY_AUTHORS, SURVEYED, may_author_survey, survey_communes, surveyed
 
 __all__ = [
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",
     "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
-    "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
+    "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT", "SURVEYED", "SURVEY_AUTHORS",
     "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
     "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
     "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
@@ -120,5 +124,5 @@ __all__ = [
     "group_members", "leads", "listed_scope",
     "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_remind_units", "may_see_digest",
     "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest",
-    "role_in", "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "takes_households",
+    "role_in", "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "survey_communes", "surveyed", "takes_households", "may_author_survey",
 ]

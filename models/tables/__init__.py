@@ -11,6 +11,7 @@ from models.tables.households import Household, Visit
 from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
 from models.tables.org import OrgUnit
 from models.tables.people import ChatIdentity, Membership, Person
+from models.surveys.tables import Survey, SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse  # noqa: F401  (their own feature)
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",

@@ -12,8 +12,8 @@ from tests.dialog import Chat
 from tests.world import build_world
 
 MENU_LABELS = ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠 Hộ tôi phụ trách", "📋 Báo cáo của tôi",
-               "📅 Lịch họp", "🔕 Tạm dừng nhắc", "🌐 Ngôn ngữ"]
-LEADER_LABELS = [*MENU_LABELS[:5], "📂 Ý kiến đang mở"]  # then other leader entries, then the language
+               "📅 Lịch họp", "📋 Khảo sát", "🔕 Tạm dừng nhắc", "🌐 Ngôn ngữ"]
+LEADER_LABELS = [*MENU_LABELS[:6], "📂 Ý kiến đang mở"]  # then other leader entries, then the language
 
 
 TWO_CONCERNS = [
@@ -136,7 +136,7 @@ async def test_only_leaders_see_open_concerns(session, sessions):
     await member.say(choice="m:open")  # a forged or old button
     assert member.last[0].text == "Mục này dành cho tổ trưởng và lãnh đạo xã.\n\nChọn việc cần làm:"
     menu = await leader.menu_labels()
-    assert menu[:6] == LEADER_LABELS and menu[-1] == "🌐 Ngôn ngữ"
+    assert menu[:7] == LEADER_LABELS and menu[-1] == "🌐 Ngôn ngữ"
     await leader.menu_entry("Ý kiến đang mở")
     assert leader.last[-1].text.splitlines()[:2] == ["📂 Ý kiến đang mở (khẩn trước, gần hạn trước)",
                                                      "Không có ý kiến nào."]

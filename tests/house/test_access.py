@@ -41,6 +41,7 @@ from models.enums import (
 )
 from models.households import finding, volunteers
 from models.meetings import occurrences
+from models.surveys import sending
 from models.tables import Concern, Household, Membership, OrgUnit, Person
 from models.units import tree
 
@@ -83,9 +84,14 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
                               "C1": COMMUNE_LEADS},
     # "📣 Nhắc … đơn vị chưa nộp" on 🗓 Hạn báo cáo: the commune's two leads, for their own commune
     "remind units of a report": {"C1": COMMUNE_LEADS},
+    # 🗳 Quản lý khảo sát: writing the commune's surveys and reading their results
+    "author surveys": {"C1": COMMUNE_OFFICE},
+    # a survey for members and leaders reaches every role of the commune but the admin
+    "be sent a survey": {"C1": EVERYONE - {R.ADMIN}},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
-EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
+EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:survey", "m:mute",
+                    "m:lang")
 EXPECTED_MENU: dict[str, set[Role]] = {
     **{entry: set(EVERYONE) for entry in EVERYONE_ENTRIES},
     "m:nhom": {R.GROUP_LEADER},
@@ -98,6 +104,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:digest": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:bcast": TEAM_LEADS | COMMUNE_LEADS,
     "m:bcasts": TEAM_LEADS | COMMUNE_LEADS,
+    "m:surveys": COMMUNE_OFFICE,
 }
 
 
@@ -233,6 +240,18 @@ async def _remind(place: Place, person: Person, held: list[access.Held], unit: O
     return access.may_remind_units(await access.roles(place.session, person.id), unit)
 
 
+@_kinds(UnitKind.COMMUNE)
+async def _author_surveys(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As 🗳 Quản lý khảo sát and the results button ask: the communes listed for the person.
+    return unit.id in {c.id for c in access.survey_communes(held)}
+
+
+@_kinds(UnitKind.COMMUNE)
+async def _sent_survey(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # Who the survey job makes a form for and sends it to (models/surveys/sending.py).
+    return person.id in await sending.surveyed_people(place.session, unit)
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -246,6 +265,8 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "give households to members": (_give_households, _only(access.may_assign_households, UnitKind.TEAM)),
     "mark report submitted": (_report, access.may_mark_submitted),
     "remind units of a report": (_remind, _only(access.may_remind_units, UnitKind.COMMUNE)),
+    "author surveys": (_author_surveys, _only(access.may_author_survey, UnitKind.COMMUNE)),
+    "be sent a survey": (_sent_survey, _only(access.surveyed, UnitKind.COMMUNE)),
 }
 
 
