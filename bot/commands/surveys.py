@@ -81,7 +81,7 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
         survey = await forms.create_survey(session, draft, commune_id=commune.id,
                                            deadline=local_moment(day, 23, 59, settings.tz), author_id=None, now=now)
         await session.commit()
-    print(_("Đã nhập khảo sát “{title}” (số {id}) cho {commune}: {count} câu hỏi, hạn hết ngày {date}.").format(
+    print(_("Đã nhập khảo sát “{title}” (số {id}) cho {commune}: {count} câu hỏi, hạn hết {date}.").format(
         title=survey.title, id=survey.id, commune=commune.name, count=len(draft.questions), date=format_date(day)))
     return 0
 

@@ -90,7 +90,7 @@ async def ask_menu(ctx: Ctx) -> Prompt:
         options = [Option(MORE_PREVIEW, _("▶ Xem tiếp ({page}/{count})").format(page=index + 2, count=len(pieces)))] \
             if index + 1 < len(pieces) else []
         return Prompt(pieces[index], (*options, *_menu_options(draft)))
-    text = _("“{title}”: {count} câu hỏi. Hạn: hết ngày {date}.").format(
+    text = _("“{title}”: {count} câu hỏi. Hạn: hết {date}.").format(
         title=draft.title, count=len(draft.questions), date=format_date(dt.date.fromisoformat(ctx.data["deadline"])))
     return Prompt(text, _menu_options(draft))
 
@@ -219,7 +219,7 @@ async def finish(ctx: Ctx) -> list[Reply]:
     deadline = local_moment(day, 23, 59, ctx.tz)
     survey = await forms.create_survey(ctx.session, draft, commune_id=ctx.data["commune_id"], deadline=deadline,
                                        author_id=ctx.person.id, now=ctx.now)
-    text = _("✅ Đã đăng khảo sát “{title}” ({count} câu hỏi), hạn hết ngày {date}.").format(
+    text = _("✅ Đã đăng khảo sát “{title}” ({count} câu hỏi), hạn hết {date}.").format(
         title=survey.title, count=len(draft.questions), date=format_date(day))
     if draft.respondents == Respondents.PEOPLE:
         text += "\n" + _("Khảo sát sẽ được gửi tới tổ viên và lãnh đạo trong ít phút, và nhắc một lần trước hạn.")
