@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, delete, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import UnitKind
@@ -81,17 +81,6 @@ async def due_households(session: AsyncSession, person_id: int, now: dt.datetime
         .limit(limit)
     )).all()
     return [DueHousehold(s_id, title, h_id, name, r_id is not None) for s_id, title, h_id, name, r_id in rows]
-
-
-async def survey_due_for_household(session: AsyncSession, household: Household, now: dt.datetime) -> int | None:
-    """An open household survey this household has not completed (the one ending soonest)."""
-    return await session.scalar(
-        select(Survey.id)
-        .outerjoin(SurveyResponse, and_(SurveyResponse.survey_id == Survey.id,
-                                        SurveyResponse.household_id == household.id))
-        .where(_open(now), Survey.commune_id == household.commune_id, Survey.respondents == Respondents.HOUSEHOLDS,
-               SurveyResponse.completed_at.is_(None))
-        .order_by(Survey.deadline, Survey.id).limit(1))
 
 
 async def load_form(session: AsyncSession, survey_id: int) -> Form | None:
@@ -221,3 +210,14 @@ async def surveys_of(session: AsyncSession, commune_ids: Sequence[int], limit: i
     """The communes' surveys, newest first: the authors' list of results."""
     return list(await session.scalars(select(Survey).where(Survey.commune_id.in_(commune_ids))
                                       .order_by(Survey.created_at.desc(), Survey.id.desc()).limit(limit)))
+
+
+def survey_due(now: ColumnElement[dt.datetime]) -> ScalarSelect[int]:
+    """SQL: an open household survey of `Household`'s commune it has not completed (ending soonest), for a
+    household query to carry along (the visit flow offers it once the visit is saved)."""
+    done = (select(SurveyResponse.id).where(SurveyResponse.survey_id == Survey.id,
+                                            SurveyResponse.household_id == Household.id,
+                                            SurveyResponse.completed_at.is_not(None)).exists())
+    return (select(Survey.id).where(Survey.commune_id == Household.commune_id, Survey.status == SurveyStatus.OPEN,
+                                    Survey.deadline > now, Survey.respondents == Respondents.HOUSEHOLDS, ~done)
+            .order_by(Survey.deadline, Survey.id).limit(1).correlate(Household).scalar_subquery())
