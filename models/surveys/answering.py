@@ -217,7 +217,8 @@ def survey_due(now: ColumnElement[dt.datetime]) -> ScalarSelect[int]:
     household query to carry along (the visit flow offers it once the visit is saved)."""
     done = (select(SurveyResponse.id).where(SurveyResponse.survey_id == Survey.id,
                                             SurveyResponse.household_id == Household.id,
-                                            SurveyResponse.completed_at.is_not(None)).exists())
+                                            SurveyResponse.completed_at.is_not(None))
+            .correlate(Survey, Household).exists())
     return (select(Survey.id).where(Survey.commune_id == Household.commune_id, Survey.status == SurveyStatus.OPEN,
                                     Survey.deadline > now, Survey.respondents == Respondents.HOUSEHOLDS, ~done)
             .order_by(Survey.deadline, Survey.id).limit(1).correlate(Household).scalar_subquery())
