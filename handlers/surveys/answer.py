@@ -22,6 +22,7 @@ from models.surveys.texts import OPEN_KEY, closed_notice
 HOUSEHOLD_KEY, OWN_KEY = "sh", "so"
 AFTER_VISIT_KEY = "svh"  # "📋 Khảo sát hộ này" on a saved visit: "svh:<survey>:<household>"
 CHOICE, TYPED = "choice", "typed"
+LABEL_MAX = 64
 
 
 async def start(ctx: Ctx) -> str:
@@ -38,11 +39,17 @@ async def start(ctx: Ctx) -> str:
 async def ask_pick(ctx: Ctx) -> Prompt:
     own = await answering.own_due(ctx.session, ctx.person.id, ctx.now)
     homes = await answering.due_households(ctx.session, ctx.person.id, ctx.now)
-    options = [Option(f"{OWN_KEY}:{s.survey_id}", _("🙋 {title} (của bạn)").format(title=s.title)) for s in own]
-    options += [Option(f"{HOUSEHOLD_KEY}:{h.survey_id}:{h.household_id}",
-                       ("✏️ " if h.started else "") + _("{name} — {title}").format(name=h.head_name, title=h.survey_title))
+    options = [Option(f"{OWN_KEY}:{s.survey_id}", _short(_("🙋 {title} (của bạn)").format(title=s.title)))
+               for s in own]
+    options += [Option(f"{HOUSEHOLD_KEY}:{h.survey_id}:{h.household_id}", _short(
+                       ("✏️ " if h.started else "") + _("{name} — {title}").format(name=h.head_name, title=h.survey_title)))
                 for h in homes]
     return Prompt(_("📋 Khảo sát cần trả lời (✏️: đang làm dở):"), tuple(options))
+
+
+def _short(label: str) -> str:
+    """A phone button's worth; the list of 15 stays within one Zalo message."""
+    return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
 
 
 async def accept_pick(ctx: Ctx, answer: Answer) -> str:

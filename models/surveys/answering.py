@@ -25,7 +25,7 @@ from models.surveys.tables import (
 )
 from models.tables import Household, OrgUnit
 
-DUE_LIMIT = 30  # households listed at once; the rest come as these are done
+DUE_LIMIT = 15  # households listed at once (one Zalo screen); the rest come as these are done
 
 
 class SurveyClosed(Exception):
