@@ -191,7 +191,7 @@ def _question(number: int, words: list[str], name: str, label: str, cells: Seque
     if relevant := _cell(cells, positions, "relevant"):
         match = _RELEVANT.match(relevant) or _SELECTED.match(relevant)
         if match is None:
-            return _("relevant chỉ nhận dạng ${{câu}} = 'giá_trị', không phải “{text}”.").format(text=relevant)
+            return _("relevant chỉ nhận dạng ${{q}} = 'x', không phải “{text}”.").format(text=relevant)
         target = next((q for q in earlier if q.name == match.group(1).strip()), None)
         if target is None or target.kind not in CHOICE_KINDS:
             return _("relevant phải nhắc tới một câu hỏi lựa chọn ở trên (“{name}”).").format(name=match.group(1))

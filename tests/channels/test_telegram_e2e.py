@@ -146,7 +146,7 @@ async def test_joining_by_deep_link_and_buttons(fake, sessions, session, world):
         done = await newbie.press("Bỏ qua")
         assert "Chào mừng Đỗ Văn Mới!" in texts(done)
         assert [b["callback_data"] for b in done[-1].buttons][:2] == ["m:visit", "m:concern"]
-        assert [len(row) for row in done[-1].params["reply_markup"]["inline_keyboard"]] == [2, 2, 2, 1]
+        assert [len(row) for row in done[-1].params["reply_markup"]["inline_keyboard"]] == [2, 2, 2, 2]
 
     async with sessions() as s:
         person = (await s.scalars(select(Person).where(Person.full_name == "Đỗ Văn Mới"))).one()
