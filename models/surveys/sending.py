@@ -21,7 +21,7 @@ from models.outbox.enqueue import enqueue_for_people
 from models.surveys.tables import Respondents, Survey, SurveyQuestion, SurveyResponse, SurveyStatus
 from models.tables import Membership, OrgUnit
 
-REMIND_BEFORE = dt.timedelta(days=1)  # the one reminder: a day before the deadline (or at once, if sent later)
+REMIND_BEFORE = dt.timedelta(days=1)  # the one reminder: a day before the deadline, or halfway if sooner
 Render = Callable[[str | None], dict[str, Any]]
 
 
@@ -39,12 +39,18 @@ async def to_send(session: AsyncSession, now: dt.datetime) -> Sequence[int]:
                                 Survey.deadline > now, Survey.sent_at.is_(None)).order_by(Survey.id))).all()
 
 
-async def to_remind(session: AsyncSession, now: dt.datetime) -> Sequence[int]:
-    return (await session.scalars(
-        select(Survey.id).where(Survey.respondents == Respondents.PEOPLE, Survey.status == SurveyStatus.OPEN,
-                                Survey.deadline > now, Survey.sent_at.is_not(None), Survey.reminded_at.is_(None),
-                                Survey.deadline <= now + REMIND_BEFORE)
+async def to_remind(session: AsyncSession, now: dt.datetime) -> list[int]:
+    """Sent surveys whose one reminder is due: a day before the deadline, or halfway for a shorter one."""
+    rows = (await session.execute(
+        select(Survey.id, Survey.sent_at, Survey.deadline)
+        .where(Survey.respondents == Respondents.PEOPLE, Survey.status == SurveyStatus.OPEN, Survey.deadline > now,
+               Survey.sent_at.is_not(None), Survey.reminded_at.is_(None))
         .order_by(Survey.id))).all()
+    return [survey_id for survey_id, sent_at, deadline in rows if now >= remind_at(sent_at, deadline)]
+
+
+def remind_at(sent_at: dt.datetime, deadline: dt.datetime) -> dt.datetime:
+    return max(deadline - REMIND_BEFORE, sent_at + (deadline - sent_at) / 2)
 
 
 async def question_count(session: AsyncSession, survey_id: int) -> int:

@@ -62,3 +62,11 @@ async def test_sent_reminded_once_and_answered_from_the_button(session, sessions
     admin_chat = Chat(sessions, "admin")
     await admin_chat.say(choice=f"svp:{survey.id}")
     assert "Khảo sát này không gửi cho bạn." in admin_chat.screen
+
+
+def test_a_short_survey_is_reminded_halfway_not_at_once():
+    from models.surveys.sending import remind_at
+
+    sent = NOW
+    assert remind_at(sent, sent + dt.timedelta(days=7)) == sent + dt.timedelta(days=6)
+    assert remind_at(sent, sent + dt.timedelta(hours=10)) == sent + dt.timedelta(hours=5)
