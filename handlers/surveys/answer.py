@@ -83,7 +83,7 @@ async def _begin(ctx: Ctx, survey_id: int, household_id: int | None) -> str:
         ctx.drop("household_name")
     if response.completed_at is not None:
         raise Invalid(_("Phiếu này đã hoàn thành."))
-    ctx.put(survey_id=survey_id, response_id=response.id, title=form.survey.title, ticked=[])
+    ctx.put(survey_id=survey_id, response_id=response.id, title=form.survey.title, ticked=[], answered=[])
     return await _step_for(ctx, form, response)
 
 
@@ -104,7 +104,20 @@ async def _current(ctx: Ctx) -> tuple[Form, SurveyResponse, QuestionView | None,
     return form, response, answering.next_question(form, given), given
 
 
+async def _undo_if_back(ctx: Ctx) -> None:
+    """/quaylai takes back the last answer: the engine drops the data kept under the step it returns
+    to, so a missing marker for the last answer given here means the person went back."""
+    answered = list(ctx.data.get("answered", []))
+    if answered and answered[-1][0] not in ctx.data:
+        step, question_id = answered.pop()
+        await answering.clear_answer(ctx.session, ctx.data["response_id"], question_id)
+        ctx.put(answered=answered, ticked=[])
+        if answered:
+            ctx.put(**{answered[-1][0]: answered[-1][1]})
+
+
 async def ask_question(ctx: Ctx) -> Prompt:
+    await _undo_if_back(ctx)
     form, _response, view, given = await _current(ctx)
     if view is None:
         return Prompt(_("Đã trả lời hết các câu hỏi."), (Option(questions.DONE, _("✅ Lưu phiếu")),))
@@ -124,7 +137,8 @@ async def accept_question(ctx: Ctx, answer: Answer) -> str | None:
     if view is None:
         return None
     await _store(ctx, response, view, answer)
-    ctx.put(ticked=[])
+    step = ctx.state.step
+    ctx.put(ticked=[], answered=[*ctx.data.get("answered", []), [step, view.question.id]], **{step: view.question.id})
     following = answering.next_question(form, await answering.answers(ctx.session, response.id))
     if following is None:
         return None

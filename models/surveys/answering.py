@@ -181,6 +181,12 @@ async def save_answer(session: AsyncSession, response: SurveyResponse, question:
     await session.flush()
 
 
+async def clear_answer(session: AsyncSession, response_id: int, question_id: int) -> None:
+    """Takes an answer back (the person went back a question); the form asks it again."""
+    await session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response_id,
+                                                     SurveyAnswer.question_id == question_id))
+
+
 async def complete(session: AsyncSession, response: SurveyResponse, now: dt.datetime) -> None:
     response.completed_at = now
     await session.flush()

@@ -113,3 +113,20 @@ async def test_a_household_outside_ones_scope_is_refused(session, sessions):
     await chat.say("/menu")
     replies = await chat.say(choice=f"svh:{survey.id}:{world.stranger_household.id}")
     assert "Hộ này không thuộc khảo sát hoặc ngoài phạm vi của bạn." in chat.screen, replies
+
+
+async def test_going_back_takes_the_last_answer_back(session, sessions):
+    world = await build_world(session)
+    await water_survey(session, world)
+    chat = Chat(sessions, "member")
+    await chat.say("/menu")
+    await chat.menu_entry("Khảo sát")
+    await chat.transcript([
+        ("1", "Câu 1/3"), ("Có", "Câu 2/3:\nSố nhân khẩu"),
+        ("/quaylai", "Câu 1/3:\nHộ có dùng nước sạch không?"),  # "Có" taken back
+        ("Không", "Câu 2/4:\nVì sao chưa dùng?"), ("1 3", "Câu 3/4"), ("4", "Câu 4/4"),
+        ("/quaylai", "Câu 3/4:\nSố nhân khẩu"), ("/quaylai", "Câu 2/4:\nVì sao chưa dùng?"),
+        ("/quaylai", "Câu 1/3"), ("/quaylai", "📋 Khảo sát cần trả lời"),
+    ])
+    async with sessions() as check:
+        assert list(await check.scalars(select(SurveyAnswer.id))) == []
