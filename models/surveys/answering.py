@@ -84,6 +84,14 @@ async def due_households(session: AsyncSession, person_id: int, now: dt.datetime
 
 
 async def load_form(session: AsyncSession, survey_id: int) -> Form | None:
+    """The survey with its questions and choices; read once per session (an answer's update asks twice)."""
+    read = session.info.setdefault("survey_forms", {})
+    if survey_id not in read:
+        read[survey_id] = await _read_form(session, survey_id)
+    return read[survey_id]
+
+
+async def _read_form(session: AsyncSession, survey_id: int) -> Form | None:
     survey = await session.get(Survey, survey_id)
     if survey is None:
         return None
@@ -209,7 +217,11 @@ async def own_due(session: AsyncSession, person_id: int, now: dt.datetime) -> li
 
 
 async def response_by_id(session: AsyncSession, response_id: int) -> SurveyResponse | None:
-    return await session.get(SurveyResponse, response_id)
+    """Kept for the session, as the form is: the identity map alone would let it go between two reads."""
+    read = session.info.setdefault("survey_responses", {})
+    if response_id not in read:
+        read[response_id] = await session.get(SurveyResponse, response_id)
+    return read[response_id]
 
 
 async def surveys_of(session: AsyncSession, commune_ids: Sequence[int], limit: int = 10) -> list[Survey]:
