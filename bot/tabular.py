@@ -191,3 +191,33 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         if rows is not None:
             rows.close()
         workbook.close()
+
+
+def read_sheets(path: Path) -> dict[str, list[tuple[int, list[str]]]]:
+    """Every sheet of an .xlsx by name, numbered rows as text (an XLSForm has several), within the same limits."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if path.suffix.lower() != ".xlsx":
+        raise TableError("unsupported_format", path.suffix or path.name)
+    if not path.is_file():
+        raise TableError("not_found", str(path))
+    _check_unpacked_size(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ParseError) as error:
+        raise TableError("unreadable", type(error).__name__) from None
+    sheets: dict[str, list[tuple[int, list[str]]]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(min_row=1, values_only=True)
+            try:
+                sheets[sheet.title] = _numbered(rows)
+            finally:
+                rows.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, ParseError) as error:
+        raise TableError("unreadable", type(error).__name__) from None
+    finally:
+        workbook.close()
+    return sheets

@@ -25,6 +25,7 @@ from handlers.meetings import answers, leader
 from handlers.menu import language, mute
 from handlers.onboarding import join
 from handlers.reports import fields as report_fields, official
+from handlers.surveys import answer as survey_answer, author as survey_author
 from handlers.visits import log_visit
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
@@ -32,4 +33,5 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
     leader.FLOW, answers.FLOW, compose.FLOW, delivery_report.FLOW,
     inbox.FLOW, follow_up.FLOW, time_limits.FLOW, reassign.FLOW, stale.FLOW, official.FLOW, hand_scores.FLOW,
     closing.FLOW, new_campaign.FLOW, record.FLOW, propose.FLOW, review.FLOW, report_fields.FLOW,
+    survey_answer.FLOW, survey_author.FLOW,
 )}

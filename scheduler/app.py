@@ -30,6 +30,7 @@ from scheduler.housekeeping import housekeeping
 from scheduler.meetings import meeting_jobs
 from scheduler.reports.drafts import report_draft_jobs
 from scheduler.rollups import daily_rollups
+from scheduler.surveys import survey_jobs
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def jobs(settings: Settings) -> dict[str, Job]:
             "rollups": partial(daily_rollups, at=settings.daily_rollup_time), "digests": digest_jobs,
             "broadcasts": broadcast_jobs, "concern_followup": concern_followups,
             "concern_overdue": concern_overdue_jobs, "report_drafts": report_draft_jobs,
-            "campaigns": campaign_alerts}
+            "campaigns": campaign_alerts, "surveys": survey_jobs}
 
 
 async def run_job(name: str, job: Job, sessions: async_sessionmaker[AsyncSession], tz: ZoneInfo,

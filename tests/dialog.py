@@ -54,9 +54,10 @@ class Chat:
     async def menu_entry(self, words: str) -> list[Reply]:
         """Picks the main menu's entry by its words, on the first screen or on the one folded under
         "🗂 Mục khác…" (a leader's long menu), typing numbers as a person would."""
-        labels = [option.label.lower() for option in self.last[-1].options]
-        if not any(words.lower() in label for label in labels) and any("mục khác" in label for label in labels):
-            await self.say(self.option_number("Mục khác"))
+        options = self.last[-1].options
+        more = next((str(n) for n, option in enumerate(options, 1) if option.key == "m:more"), None)
+        if not any(words.lower() in option.label.lower() for option in options) and more is not None:
+            await self.say(more)  # in any language
         return await self.say(self.option_number(words))
 
     async def menu_labels(self) -> list[str]:

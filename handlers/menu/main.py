@@ -14,17 +14,20 @@ from handlers.evaluation import view as evaluation_view
 from handlers.groups import where
 from handlers.meetings import leader
 from handlers.menu import mute, nhom, overview
+from handlers.surveys import results as survey_results
 from models import access
 from models.visits.record import undo_visit
 
 FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language",
                 "m:deadlines": "deadlines", "m:mute": "mute", "m:bcast": "broadcast", "m:bcasts": "broadcast_list",
                 "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale",
-                "m:official": "official_report", "m:campnew": "campaign_new", "m:dvknew": "dvk_propose"}
+                "m:official": "official_report", "m:campnew": "campaign_new", "m:dvknew": "dvk_propose",
+                "m:survey": "survey", survey_results.NEW_KEY: "survey_new"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
                 "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu,
-                "m:eval": evaluation_view.from_menu, "m:camp": campaigns.from_menu, "m:dvk": dan_van_kheo.from_menu}
+                "m:eval": evaluation_view.from_menu, "m:camp": campaigns.from_menu, "m:dvk": dan_van_kheo.from_menu,
+                "m:surveys": survey_results.surveys_screen}
 outside_flows.SLOW.update({"m:digest", "m:reports", "m:eval"})  # computed while the person waits
 LEADER_ONLY = {"m:unreachable", "m:dvk"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
@@ -38,6 +41,8 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:meetings": _("📅 Lịch họp"),
         "m:camp": _("🤝 Vận động"),
         "m:dvk": _("🌟 Dân vận khéo"),
+        "m:survey": _("📋 Khảo sát"),
+        "m:surveys": _("🗳 Quản lý khảo sát"),
         "m:nhom": _("👥 Nhóm của tôi"),
         "m:stale": _("⏳ Hộ lâu chưa thăm"),
         "m:open": _("📂 Ý kiến đang mở"),

@@ -21,6 +21,7 @@ from handlers.engine.steps import LabelChoice, TextRule
 from handlers.engine.types import Option, Reply
 from handlers.campaigns import visit_question
 from handlers.households.picker import accept_household, ask_household
+from handlers.surveys.answer import AFTER_VISIT_KEY
 from models.concerns import passing_on
 from models.concerns.passing_on_texts import answer_lines
 from models.enums import VisitPurpose
@@ -139,7 +140,7 @@ async def accept_note(ctx: Ctx, answer: Answer) -> str | None:
 async def save_or_ask(ctx: Ctx) -> str | None:
     """Saves (None), or first asks when the household already has a visit that day (a double tap,
     or two volunteers at the same door). The household read here serves the save too."""
-    found = await household_to_visit(ctx.session, ctx.data["household_id"], visit_day(ctx))
+    found = await household_to_visit(ctx.session, ctx.data["household_id"], visit_day(ctx), ctx.now)
     if found is None or found[2] is None or ctx.data.get("again") == "save":
         return None
     ctx.put(earlier_visit=found[2])
@@ -174,7 +175,8 @@ async def finish(ctx: Ctx) -> list[Reply]:
         return _not_saved(ctx)
     day = visit_day(ctx)
     # Households are never deleted; read by `save_or_ask` in the same update, as a rule.
-    household, nhom, _earlier = await household_to_visit(ctx.session, ctx.data["household_id"], day)
+    household, nhom, _earlier, survey_id = await household_to_visit(ctx.session, ctx.data["household_id"], day,
+                                                                    ctx.now)
     visit = await record_visit(ctx.session, person_id=ctx.person.id, household=household, visited_on=day,
                                purpose=VisitPurpose(ctx.data["purpose"]), note=ctx.data.get("note"),
                                channel=ctx.incoming.channel, now=ctx.now, nhom=nhom)
@@ -192,7 +194,9 @@ async def finish(ctx: Ctx) -> list[Reply]:
         return [Reply(text)]
     text += "\n" + _("(Có thể hoàn tác trong 10 phút.)")
     # The next visit first (a "1" typed out of habit logs another), undo last and asked again on a bare number.
-    return [Reply(text, (Option("m:visit", _("📝 Ghi thăm hộ")), Option("m:main", _("🏠 Trang chính")),
+    # A survey the household is due: one more button, no question in the visit itself.
+    survey = (Option(f"{AFTER_VISIT_KEY}:{survey_id}:{household.id}", _("📋 Khảo sát hộ này")),) if survey_id else ()
+    return [Reply(text, (Option("m:visit", _("📝 Ghi thăm hộ")), *survey, Option("m:main", _("🏠 Trang chính")),
                          Option(f"undo:{visit.id}", _("↩ Hoàn tác"), confirm=True)), columns=2)]
 
 

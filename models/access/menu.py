@@ -9,19 +9,20 @@ from models.access.households import stale_scopes
 from models.access.reports import report_units
 from models.access.roles import COMMUNE_OFFICE, LEADERS, NHOM_LEADS
 from models.access.scope import Held
+from models.access.surveys import survey_communes
 from models.enums import UnitKind
 from models.tables import OrgUnit
 
 # Everybody's entries, before and after the leaders' ones.
-FIRST = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp")
+FIRST = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp", "m:survey")
 LAST = ("m:mute", "m:lang")
 # A small phone shows about eight buttons without scrolling: a longer menu keeps its first
 # screen to MENU_LIMIT entries (the last one opens the rest, MORE) and moves entries one level
 # down in this order, the ones used least first, until it fits. An entry not named stays on top.
 MENU_LIMIT = 8
 MORE = "m:more"
-FOLD_ORDER = ("m:dvk", "m:eval", "m:groups", "m:official", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts",
-              "m:deadlines", "m:bcast", "m:digest", "m:stale", "m:open", "m:nhom")
+FOLD_ORDER = ("m:dvk", "m:eval", "m:groups", "m:surveys", "m:official", "m:lang", "m:mute", "m:cr", "m:unreachable",
+              "m:bcasts", "m:deadlines", "m:bcast", "m:survey", "m:camp", "m:digest", "m:stale", "m:open", "m:nhom")
 
 
 def leads(held: Sequence[Held]) -> bool:
@@ -60,6 +61,8 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
         entries += ["m:bcast", "m:bcasts"]
     if may_see_evaluations(held):
         entries.append("m:eval")
+    if survey_communes(held):
+        entries.append("m:surveys")
     return entries + list(LAST)
 
 

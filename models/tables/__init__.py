@@ -1,5 +1,6 @@
 """Every table, imported together so the metadata is complete for Alembic and the tests."""
 
+from models.surveys.tables import Survey, SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse  # noqa: F401  (their own feature)
 from models.tables.access import AuditLog, Counter, InviteCode
 from models.tables.announcements import Announcement, AnnouncementReceipt
 from models.tables.attachments import Attachment

@@ -9,21 +9,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import audit
 from models.enums import Channel, VisitPurpose
+from models.surveys.answering import survey_due
 from models.tables import Household, OrgUnit, Person, Visit
 
 UNDO_WINDOW = dt.timedelta(minutes=10)
 
 
-async def household_to_visit(session: AsyncSession, household_id: int, day: dt.date
-                             ) -> tuple[Household, OrgUnit, int | None] | None:
-    """The household, its nhóm (for `record_visit(…, nhom=…)`: its audit entry names the nhóm)
-    and a visit already recorded for it that day, if any — one query, so asking before a second
-    visit the same day costs the usual visit nothing. Read once per session: the check before
-    saving and the save ask it in the same update."""
+async def household_to_visit(session: AsyncSession, household_id: int, day: dt.date, now: dt.datetime
+                             ) -> tuple[Household, OrgUnit, int | None, int | None] | None:
+    """The household, its nhóm (for `record_visit(…, nhom=…)`: its audit entry names the nhóm),
+    a visit already recorded for it that day, if any, and a survey it is due (offered once the
+    visit is saved) — one query, so asking before a second visit the same day costs the usual
+    visit nothing. Read once per session: the check before saving and the save ask it in the same update."""
     read = session.info.setdefault("household_to_visit", {})
     if (household_id, day) not in read:
-        row = (await session.execute(_household_statement(), {"household_id": household_id, "day": day})).first()
-        read[household_id, day] = (row[0], row[1], row[2]) if row else None
+        row = (await session.execute(_household_statement(), {"household_id": household_id, "day": day,
+                                                              "now": now})).first()
+        read[household_id, day] = (row[0], row[1], row[2], row[3]) if row else None
     return read[household_id, day]
 
 
@@ -32,7 +34,8 @@ def _household_statement() -> Select[Any]:
     same_day = (select(Visit.id).where(Visit.household_id == Household.id, Visit.visited_on == bindparam("day"),
                                        Visit.undone_at.is_(None))
                 .order_by(Visit.id).limit(1).scalar_subquery())
-    return (select(Household, OrgUnit, same_day).join(OrgUnit, OrgUnit.id == Household.nhom_id)
+    return (select(Household, OrgUnit, same_day, survey_due(bindparam("now")))
+            .join(OrgUnit, OrgUnit.id == Household.nhom_id)
             .where(Household.id == bindparam("household_id")))
 
 

@@ -15,7 +15,7 @@ from tests.dialog import Chat
 from tests.world import build_world
 
 MENU_ENTRIES = ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠 Hộ tôi phụ trách", "📋 Báo cáo của tôi",
-                "📅 Lịch họp", "🤝 Vận động", "🔕 Tạm dừng nhắc", "🌐 Ngôn ngữ"]
+                "📅 Lịch họp", "🤝 Vận động", "📋 Khảo sát", "🗂 Mục khác…"]
 
 
 def numbers_shown(chat: Chat) -> list[int]:
@@ -54,7 +54,7 @@ async def test_a_number_the_screen_does_not_offer_is_the_menus(session, sessions
     await chat.transcript([("4", "📋 Báo cáo của tôi (30 ngày qua)")])  # the menu's 4th, not "Tôi chưa hiểu"
     await chat.transcript([("1", "chọn hộ đã thăm"), ("Nguyễn Văn Hùng", "Mục đích"), ("1", "Hộ có ý kiến"),
                            ("1", "✅ Đã ghi thăm hộ Nguyễn Văn Hùng"), ("3", "Bạn chọn “↩ Hoàn tác”.")])
-    await chat.transcript([("8", "Tiếng Việt")])  # past the confirmation's two options: the menu's 8th, 🌐 Ngôn ngữ
+    await chat.transcript([("8", "🗂 Mục khác:")])  # past the confirmation's two options: the menu's 8th
     await chat.transcript([("/menu", "Chọn việc cần làm:"), ("9", "Không có mục số 9. Hãy chọn một mục:")])
     await chat.transcript([("/menu", "Chọn việc cần làm:"), ("xin chao", "Tôi chưa hiểu. Hãy chọn một mục:")])
 

@@ -12,8 +12,8 @@ from tests.dialog import Chat
 from tests.world import build_world
 
 MENU_LABELS = ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠 Hộ tôi phụ trách", "📋 Báo cáo của tôi",
-               "📅 Lịch họp", "🤝 Vận động", "🔕 Tạm dừng nhắc", "🌐 Ngôn ngữ"]
-LEADER_LABELS = [*MENU_LABELS[:6], "📂 Ý kiến đang mở"]  # then other leader entries, then the language
+               "📅 Lịch họp", "🤝 Vận động", "📋 Khảo sát", "🗂 Mục khác…"]
+LEADER_LABELS = [*MENU_LABELS[:5], "📂 Ý kiến đang mở"]  # then other leader entries, then the language
 
 
 TWO_CONCERNS = [
@@ -136,7 +136,7 @@ async def test_only_leaders_see_open_concerns(session, sessions):
     await member.say(choice="m:open")  # a forged or old button
     assert member.last[0].text == "Mục này dành cho tổ trưởng và lãnh đạo xã.\n\nChọn việc cần làm:"
     menu = await leader.menu_labels()
-    assert menu[:7] == LEADER_LABELS and menu[-1] == "🌐 Ngôn ngữ"
+    assert menu[:6] == LEADER_LABELS and menu[-1] == "🌐 Ngôn ngữ"
     await leader.menu_entry("Ý kiến đang mở")
     assert leader.last[-1].text.splitlines()[:2] == ["📂 Ý kiến đang mở (khẩn trước, gần hạn trước)",
                                                      "Không có ý kiến nào."]
@@ -159,7 +159,7 @@ async def test_switching_to_english_and_back(session, sessions):
     world = await build_world(session)
     chat = Chat(sessions, "member")
     await chat.say("/menu")
-    await chat.say(chat.option_number("Ngôn ngữ"))
+    await chat.menu_entry("Ngôn ngữ")  # one level down, under 🗂 Mục khác…
     assert chat.screen == "🌐 Chọn ngôn ngữ:\n\n1. Tiếng Việt\n2. English"
     await chat.say("English")
     english = translations("en").gettext
@@ -178,7 +178,7 @@ async def test_switching_to_english_and_back(session, sessions):
     await chat.say("1")
     assert chat.last[-1].text.startswith(english("📝 Ghi thăm hộ — chọn hộ đã thăm:"))
     await chat.say("/menu")
-    await chat.say(str(len(MENU_LABELS)))  # the language entry is last
+    await chat.menu_entry("Language")  # under 🗂 More…, in English now
     await chat.say("Tiếng Việt")
     assert chat.last[0].text == "Đã chuyển sang tiếng Việt."
     assert labels(chat) == MENU_LABELS

@@ -43,6 +43,7 @@ from models.enums import (
 from models.groups import binding as groups
 from models.households import finding, volunteers
 from models.meetings import occurrences
+from models.surveys import sending
 from models.tables import Concern, Household, Membership, OrgUnit, Person
 from models.units import tree
 
@@ -104,9 +105,14 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     "review models": {"C1": {R.KHOI_DAN_VAN_HEAD}},
     # "✏️ Điền số liệu" of an official report: the village's chi bộ secretary and team leader, the commune's leads
     "fill report fields": {"V1": {R.CHI_BO_SECRETARY, R.TEAM_LEADER}, "C1": COMMUNE_LEADS},
+    # 🗳 Quản lý khảo sát: writing the commune's surveys and reading their results
+    "author surveys": {"C1": COMMUNE_OFFICE},
+    # a survey for members and leaders reaches every role of the commune but the admin
+    "be sent a survey": {"C1": EVERYONE - {R.ADMIN}},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
-EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp", "m:mute", "m:lang")
+EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp", "m:survey",
+                    "m:mute", "m:lang")
 EXPECTED_MENU: dict[str, set[Role]] = {
     **{entry: set(EVERYONE) for entry in EVERYONE_ENTRIES},
     "m:nhom": {R.GROUP_LEADER},
@@ -122,6 +128,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:bcast": TEAM_LEADS | COMMUNE_LEADS,
     "m:bcasts": TEAM_LEADS | COMMUNE_LEADS,
     "m:eval": VILLAGE_LEADS | COMMUNE_LEADS,
+    "m:surveys": COMMUNE_OFFICE,
 }
 
 
@@ -329,6 +336,18 @@ async def _fill_fields(place: Place, person: Person, held: list[access.Held], un
     return unit.id in access.fill_units(held)
 
 
+@_kinds(UnitKind.COMMUNE)
+async def _author_surveys(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As 🗳 Quản lý khảo sát and the results button ask: the communes listed for the person.
+    return unit.id in {c.id for c in access.survey_communes(held)}
+
+
+@_kinds(UnitKind.COMMUNE)
+async def _sent_survey(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # Who the survey job makes a form for and sends it to (models/surveys/sending.py).
+    return person.id in await sending.surveyed_people(place.session, unit)
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -352,6 +371,8 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "propose a model": (_propose, _only(access.may_propose_model, UnitKind.TEAM)),
     "review models": (_review, _only(access.may_review_model, UnitKind.COMMUNE)),
     "fill report fields": (_fill_fields, access.may_fill_report),
+    "author surveys": (_author_surveys, _only(access.may_author_survey, UnitKind.COMMUNE)),
+    "be sent a survey": (_sent_survey, _only(access.surveyed, UnitKind.COMMUNE)),
 }
 
 

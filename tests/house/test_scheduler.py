@@ -28,7 +28,7 @@ async def test_both_jobs_every_fifteen_minutes_never_two_at_once(sessions, setti
     scheduler = build_scheduler(sessions, settings)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"deadlines", "meetings", "housekeeping", "rollups", "digests", "broadcasts",
-                         "concern_followup", "concern_overdue", "report_drafts", "campaigns"}
+                         "concern_followup", "concern_overdue", "report_drafts", "campaigns", "surveys"}
     for job in jobs.values():
         assert job.trigger.interval == dt.timedelta(minutes=15)
         assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, MISFIRE_GRACE)

@@ -37,7 +37,7 @@ async def test_a_commune_secretary_sees_eight_entries_first_and_the_rest_one_lev
     assert down[-1] == "↩ Trang chính"
     # every entry once, on one screen or the other
     assert "🌐 Ngôn ngữ" in down and "📢 Gửi thông báo" in down and "⏱ Thời hạn xử lý ý kiến" in down
-    assert len(set(first[:-1]) | set(down[:-1])) == len(first) - 1 + len(down) - 1 == 19  # 📈 Xếp loại, 🤝 Vận động, 🌟 Dân vận khéo too
+    assert len(set(first[:-1]) | set(down[:-1])) == len(first) - 1 + len(down) - 1 == 21  # 📈 Xếp loại, 🤝 Vận động, 🌟 Dân vận khéo, 📋 Khảo sát, 🗳 Quản lý khảo sát too
     assert "🔗 Nhóm nhận báo cáo" in down
     # a number there picks from the folded screen; its entry runs as from the main menu
     await chat.transcript([(chat.option_number("Ngôn ngữ"), "🌐 Chọn ngôn ngữ:"), ("/menu", "Chọn việc cần làm:"),
@@ -56,7 +56,7 @@ async def test_a_team_leader_menu_fits_one_screen_and_a_member_menu_is_unchanged
     assert len(labels(leader)) <= 8 and labels(leader)[-1] == "🗂 Mục khác…"
     await member.say("/menu")
     assert labels(member) == ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠 Hộ tôi phụ trách",
-                              "📋 Báo cáo của tôi", "📅 Lịch họp", "🤝 Vận động", "🔕 Tạm dừng nhắc", "🌐 Ngôn ngữ"]
+                              "📋 Báo cáo của tôi", "📅 Lịch họp", "🤝 Vận động", "📋 Khảo sát", "🗂 Mục khác…"]
 
 
 async def test_the_commune_secretary_visit_list_offers_only_their_own_households(session, sessions):

@@ -26,7 +26,7 @@ CONFIRM = f"Mã mời này cho vai trò Thành viên tại:\n{UNIT_LABEL}\nBạn
 ASK_NAME = "Họ và tên của bạn (như trong danh sách tổ)?"
 ASK_PHONE = "Số điện thoại của bạn (để nhận đúng tên trong danh sách), hoặc bỏ qua:"
 MENU_LABELS = ["📝 Ghi thăm hộ", "📣 Ghi ý kiến, kiến nghị", "🏠 Hộ tôi phụ trách", "📋 Báo cáo của tôi",
-               "📅 Lịch họp", "🤝 Vận động", "🔕 Tạm dừng nhắc", "🌐 Ngôn ngữ"]
+               "📅 Lịch họp", "🤝 Vận động", "📋 Khảo sát", "🗂 Mục khác…"]
 ALL_HOUSEHOLD_NAMES = [name for name, _, _ in HOUSEHOLDS] + ["Ngô Văn Xa"]
 
 
