@@ -24,6 +24,7 @@ from bot.commands import (
     run as run_cmd,
     setup as setup_cmd,
     units as units_cmd,
+    web_link as web_link_cmd,
 )
 from bot.app import DatabaseUnreachable
 from bot.cli_language import argparse_in_our_language
@@ -33,7 +34,7 @@ from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, people_cmd, deadlines_cmd,
-            concerns_cmd, outbox_cmd, db_cmd)
+            concerns_cmd, outbox_cmd, db_cmd, web_link_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,7 +10,7 @@ from handlers.engine.keys import key_number
 from handlers.engine.types import Option, Reply
 from handlers.groups import where
 from handlers.meetings import leader
-from handlers.menu import mute, nhom, overview
+from handlers.menu import mute, nhom, overview, web
 from models import access
 from models.visits.record import undo_visit
 
@@ -19,7 +19,8 @@ FLOW_ENTRIES = {"m:visit": "visit", "m:concern": "concern", "m:lang": "language"
                 "m:open": "concern_inbox", "m:cr": "concern_rules", "m:stale": "stale"}
 VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my_reports,
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
-                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu}
+                "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu,
+                "m:web": web.from_menu}
 outside_flows.SLOW.update({"m:digest", "m:reports"})  # computed while the person waits
 LEADER_ONLY = {"m:unreachable"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
@@ -41,6 +42,7 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:digest": _("📊 Tổng hợp tháng"),
         "m:bcast": _("📢 Gửi thông báo"),
         "m:bcasts": _("📬 Thông báo đã gửi"),
+        "m:web": _("🖥 Trang quản lý (web)"),
         "m:mute": mute.menu_label(ctx),
         "m:lang": _("🌐 Ngôn ngữ"),
         access.MORE: _("🗂 Mục khác…"),

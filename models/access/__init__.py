@@ -31,6 +31,7 @@ the units under it. From there:
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
   by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
   phone's screen folds one level down (`menu_screens`).
+- **Web console**: the leaders (`USES_CONSOLE`) get a login link; every page then asks the rights above.
 
 Handlers, jobs and the web console ask these functions; SQL conditions come from the same sets.
 """
@@ -108,17 +109,18 @@ from models.access.scope import (
     scope_params,
     sees_household,
 )
+from models.access.web import USES_CONSOLE, may_use_console, uses_console_in
 
 __all__ = [
     "ACTS_AT", "ASSIGNABLE_AT_COMMUNE", "ASSIGNEE_ORDER", "ASSIGNS_HOUSEHOLDS", "AUTHORS_AT", "BINDINGS", "CHI_BO", "GROUP_MEMBERS",
     "COMMUNE_AUDIENCE", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
     "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO", "STALE_LIST_AT",
-    "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
+    "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "USES_CONSOLE", "VILLAGE_LEADS", "ConcernAccess", "Held",
     "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
     "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
     "covers_area", "covers_bound", "covers_village", "entitled", "fold_entries", "group_member_roles",
     "group_members", "leads", "listed_scope",
     "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_remind_units", "may_see_digest",
-    "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest",
+    "may_see_digests", "may_set_meetings", "may_use_console", "uses_console_in", "menu_entries", "menu_screens", "nhom_led", "own_units", "receives_digest",
     "role_in", "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "takes_households",
 ]

@@ -7,6 +7,7 @@ from models.access.digests import may_see_digests
 from models.access.households import stale_scopes
 from models.access.roles import COMMUNE_OFFICE, LEADERS, NHOM_LEADS
 from models.access.scope import Held
+from models.access.web import may_use_console
 from models.enums import UnitKind
 from models.tables import OrgUnit
 
@@ -18,7 +19,7 @@ LAST = ("m:mute", "m:lang")
 # down in this order, the ones used least first, until it fits. An entry not named stays on top.
 MENU_LIMIT = 8
 MORE = "m:more"
-FOLD_ORDER = ("m:groups", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:digest",
+FOLD_ORDER = ("m:web", "m:groups", "m:lang", "m:mute", "m:cr", "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:digest",
               "m:stale", "m:open", "m:nhom")
 
 
@@ -54,6 +55,8 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
         entries.append("m:digest")
     if author_scopes(held):
         entries += ["m:bcast", "m:bcasts"]
+    if may_use_console(held):
+        entries.append("m:web")
     return entries + list(LAST)
 
 

@@ -11,10 +11,11 @@ from models.tables.households import Household, Visit
 from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
 from models.tables.org import OrgUnit
 from models.tables.people import ChatIdentity, Membership, Person
+from models.tables.web import WebLogin, WebSession
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "ChatGroup", "ChatIdentity", "Concern",
     "ConcernEvent", "ConcernHousehold", "ConcernPhoto", "ConcernRule", "ConversationState", "Counter", "Household", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
-    "PlatformCapability", "ProcessedMessage", "Visit",
+    "PlatformCapability", "ProcessedMessage", "Visit", "WebLogin", "WebSession",
 ]

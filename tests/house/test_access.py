@@ -26,6 +26,7 @@ from models import access
 from models.groups import binding as groups
 from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
+from models.console import board, login
 from models.conversations import ChatState
 from models.deadlines import calendar
 from models.enums import (
@@ -83,6 +84,8 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
                               "C1": COMMUNE_LEADS},
     # "📣 Nhắc … đơn vị chưa nộp" on 🗓 Hạn báo cáo: the commune's two leads, for their own commune
     "remind units of a report": {"C1": COMMUNE_LEADS},
+    # a login link to the web console, which opens on the commune the roles are held in
+    "use the web console": {"C1": VILLAGE_LEADS | COMMUNE_OFFICE},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:mute", "m:lang")
@@ -98,6 +101,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:digest": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:bcast": TEAM_LEADS | COMMUNE_LEADS,
     "m:bcasts": TEAM_LEADS | COMMUNE_LEADS,
+    "m:web": VILLAGE_LEADS | COMMUNE_OFFICE,
 }
 
 
@@ -233,6 +237,17 @@ async def _remind(place: Place, person: Person, held: list[access.Held], unit: O
     return access.may_remind_units(await access.roles(place.session, person.id), unit)
 
 
+@_kinds(UnitKind.COMMUNE)
+async def _console(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As `/web` and `gandan web-link` ask: a link is issued, and the board's villages lie in the commune.
+    try:
+        await login.issue_link(place.session, person.id, now=NOW)
+    except login.NotAllowed:
+        return False
+    return any(place.units[v].id == vid and place.units[v].path.startswith(unit.path)
+               for vid, _name in await board.villages(place.session, held) for v in VILLAGES)
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -246,6 +261,7 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "give households to members": (_give_households, _only(access.may_assign_households, UnitKind.TEAM)),
     "mark report submitted": (_report, access.may_mark_submitted),
     "remind units of a report": (_remind, _only(access.may_remind_units, UnitKind.COMMUNE)),
+    "use the web console": (_console, _only(access.uses_console_in, UnitKind.COMMUNE)),
 }
 
 
