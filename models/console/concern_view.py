@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import access, audit
 from models.concerns import group_posts, people
-from models.concerns.workflow import Access, available, visible_by_id
+from models.concerns.workflow import Access, Action, available, visible_by_id
+from models.console.concern_actions import assignees
 from models.enums import Role
 from models.tables import Concern, ConcernEvent, Household, OrgUnit, Person
 
@@ -32,8 +33,8 @@ class ConcernView:
     assignees: Sequence[tuple[Person, Role]]
 
 
-async def concern_view(session: AsyncSession, held: Sequence[access.Held], person_id: int, concern_id: int,
-                       assignable: Sequence[tuple[Person, Role]] = ()) -> ConcernView | None:
+async def concern_view(session: AsyncSession, held: Sequence[access.Held], person_id: int, concern_id: int
+                       ) -> ConcernView | None:
     """None both for a concern that does not exist and for one the person may not see."""
     found = await visible_by_id(session, person_id, concern_id, held)
     if found is None:
@@ -49,10 +50,12 @@ async def concern_view(session: AsyncSession, held: Sequence[access.Held], perso
     total, told = await people.household_counts(session, concern.id)
     history = [(event, name, group_posts.masked(event.note, hidden_name=hidden) if event.note else "")
                for event, name in await people.history(session, concern.id, None)]
+    actions = available(rights, concern)
+    assignable = await assignees(session, concern) if Action.TAKE_ON in actions else ()
     return ConcernView(
         concern=concern, rights=rights, village=village.name if village else "",
         household=household.head_name if household is not None and shown else None,
         description=group_posts.masked(concern.description, hidden_name=hidden),
         answer=group_posts.masked(concern.answer_text, hidden_name=hidden) if concern.answer_text else None,
         history=history, households=max(total, 1), told=told, assignee=names.get(concern.assignee_id),
-        actions=available(rights, concern), assignees=assignable)
+        actions=actions, assignees=assignable)

@@ -17,7 +17,7 @@ from models.base import utcnow
 from models.concerns.texts import BUTTONS, EVENT_LABELS, LEVEL_LABELS, refusal
 from models.concerns.workflow import Action, Refused
 from models.console import board as boards
-from models.console.concern_actions import BadInput, assignees, perform
+from models.console.concern_actions import BadInput, perform
 from models.console.concern_view import concern_view
 from models.enums import ConcernCategory, ConcernLevel, ConcernStatus
 from models.labels import CATEGORY_LABELS, CLOSE_REASON_LABELS, STATUS_LABELS
@@ -95,9 +95,6 @@ async def _view(request: web.Request, concern_id: int, **extra: object) -> web.R
     view = await concern_view(session, signed.held, signed.person.id, concern_id)
     if view is None:
         raise web.HTTPNotFound(text=_("Không tìm thấy ý kiến này trong phạm vi bạn theo dõi."))
-    if Action.TAKE_ON in view.actions:
-        view = await concern_view(session, signed.held, signed.person.id, concern_id,
-                                  await assignees(session, view.concern))
     return page(request, "concern.html", {"view": view, "tz": request.app[CONSOLE_KEY].tz, **_choices(),
                                           "labels": _action_labels(), "done": request.query.get("done") in ACTIONS, **extra},
                 status=400 if extra.get("problem") else 200)
@@ -121,12 +118,10 @@ async def act(request: web.Request) -> web.StreamResponse:
     try:
         await perform(session, view.concern, signed.held, signed.person.id, action, form, now=utcnow(),
                       tz=console.tz, default_locale=console.default_locale)
+    # Both are raised before anything changed (`perform` checks first), so nothing is rolled back.
     except Refused as refused:
-        problem = refusal(refused.code, view.concern)
-        await session.rollback()
-        return await _view(request, concern_id, problem=problem, form=form)
+        return await _view(request, concern_id, problem=refusal(refused.code, view.concern), form=form)
     except BadInput as bad:
-        await session.rollback()
         return await _view(request, concern_id, problem=_bad_input(bad), form=form, open_action=action)
     raise web.HTTPSeeOther(f"{PREFIX}/concerns/{concern_id}?done={action}")
 
