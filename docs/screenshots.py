@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 from bot.web import build_app, serve  # noqa: E402
 from bot.web.console import Console  # noqa: E402
@@ -52,7 +54,9 @@ def _shoot(base: str, token: str, profile: Path) -> None:
     driver = chromium(profile, size=DESKTOP)
     try:
         driver.get(f"{base}/web/login/{token}")
-        driver.find_element(By.CSS_SELECTOR, "button.primary").click()
+        button = driver.find_element(By.CSS_SELECTOR, "button.primary")
+        button.click()
+        WebDriverWait(driver, 10).until(staleness_of(button))
         driver.get(f"{base}/web/concerns?status=all")
         driver.save_screenshot(str(OUT / "web-console-concerns.png"))
         driver.set_window_size(*PHONE)

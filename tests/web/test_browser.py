@@ -9,6 +9,8 @@ import os
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
 
 from bot.web import build_app, serve
 from tests.concerns.test_lifecycle import texts_for
@@ -27,23 +29,29 @@ async def test_a_team_leader_in_the_browser(engine, sessions, tmp_path):
         base = f"http://{host}:{port}"
         driver = await asyncio.to_thread(chromium, tmp_path / "profile")
         try:
+            def follow(by: str, what: str) -> None:
+                """Clicks a link or a button and waits for the next page (the old one goes stale)."""
+                element = driver.find_element(by, what)
+                element.click()
+                WebDriverWait(driver, 10).until(staleness_of(element))
+
             def sign_in_and_answer() -> dict[str, object]:
                 seen: dict[str, object] = {}
                 driver.get(base + link)
-                driver.find_element(By.CSS_SELECTOR, "button.primary").click()  # the link's page: one button
+                follow(By.CSS_SELECTOR, "button.primary")  # the link's page: one button
                 seen["overview"] = driver.find_element(By.TAG_NAME, "h1").text
-                driver.find_element(By.LINK_TEXT, "Ý kiến").click()
+                follow(By.LINK_TEXT, "Ý kiến")
                 seen["board"] = driver.find_element(By.CSS_SELECTOR, "ul.concerns").text
-                driver.find_element(By.LINK_TEXT, land.reference).click()
+                follow(By.LINK_TEXT, land.reference)
                 driver.find_element(By.XPATH, "//summary[contains(., 'Trả lời')]").click()
                 driver.find_element(By.NAME, "text").send_keys("Xã đã đo đạc lại, ranh giới đúng sổ đỏ.")
-                driver.find_element(By.XPATH, "//form[contains(@action, '/answered')]//button").click()
+                follow(By.XPATH, "//form[contains(@action, '/answered')]//button")
                 seen["answered"] = driver.find_element(By.CSS_SELECTOR, "p.done").text
                 # A forged token in the note form (as a page elsewhere would post it) is refused.
                 driver.find_element(By.XPATH, "//summary[contains(., 'Ghi chú')]").click()
                 driver.execute_script("document.querySelector(\"form[action$='/note'] input[name=csrf]\").value = 'f'.repeat(64);")
                 driver.find_element(By.NAME, "note").send_keys("Ghi chú giả mạo")
-                driver.find_element(By.XPATH, "//form[contains(@action, '/note')]//button").click()
+                follow(By.XPATH, "//form[contains(@action, '/note')]//button")
                 seen["forged"] = driver.find_element(By.TAG_NAME, "body").text
                 driver.get(f"{base}/web/concerns/{other.id}")
                 seen["other"] = driver.find_element(By.TAG_NAME, "body").text

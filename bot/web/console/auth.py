@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.web.console.config import PREFIX, Console
-from core.i18n import use_locale
+from core.i18n import _, use_locale
 from models.base import utcnow
 from models.console import login
 
@@ -65,7 +65,8 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
                 if request.method == "POST" and signed is not None and not request.path.startswith(PREFIX + "/login/"):
                     form = await request.post()
                     if not hmac.compare_digest(str(form.get("csrf", "")), signed.csrf):
-                        raise web.HTTPForbidden(text="CSRF token missing or wrong")
+                        raise web.HTTPForbidden(text=_("Biểu mẫu đã cũ hoặc không hợp lệ (mã CSRF sai). Hãy mở lại trang rồi "
+                                                        "làm lại."))
                 response = await handler(request)
             except web.HTTPException as stop:  # a redirect keeps what the page did; an error keeps only an ended session
                 await (db.rollback() if stop.status >= 400 else db.commit())
