@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import access, audit
@@ -68,9 +68,9 @@ class Board:
     villages: list[tuple[int, str]] = field(default_factory=list)  # what the village filter offers
 
 
-def visible(held: Sequence[access.Held], person_id: int, village: type[OrgUnit] = OrgUnit):  # noqa: ANN201
-    """SQL: the concern is in the person's leading roles' area, or given to them (the inbox's rule)."""
-    return or_(access.covers_area(access.concern_leads(held), village.path), Concern.assignee_id == person_id)
+def visible(held: Sequence[access.Held], person_id: int) -> ColumnElement[bool]:
+    """SQL: the concern's village is in the person's leading roles' area, or it is given to them (the inbox's rule)."""
+    return or_(access.covers_area(access.concern_leads(held), OrgUnit.path), Concern.assignee_id == person_id)
 
 
 def month_range(month: str, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:

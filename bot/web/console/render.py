@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +9,9 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 from babel.numbers import format_decimal, format_percent
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.web.console.auth import CONSOLE_KEY, DB_KEY, NAV_KEY, SIGNED_KEY
+from bot.web.console.auth import DB_KEY, NAV_KEY, SIGNED_KEY
 from bot.web.console.config import PREFIX
 from core.i18n import current_locale, format_date, gettext, ngettext
 from models.console.login import Signed
@@ -41,7 +41,7 @@ def setup(app: web.Application) -> None:
     env.globals["percent"] = percent
 
 
-def db(request: web.Request):  # noqa: ANN201 (the request's AsyncSession)
+def db(request: web.Request) -> AsyncSession:
     return request[DB_KEY]
 
 
@@ -51,7 +51,6 @@ def person(request: web.Request) -> Signed | None:
 
 def page(request: web.Request, template: str, context: dict[str, Any], *, status: int = 200) -> web.Response:
     signed = person(request)
-    console = request.app[CONSOLE_KEY]
     base = {"signed": signed, "csrf": signed.csrf if signed else "", "lang": current_locale(),
-            "today": dt.datetime.now(console.tz).date(), "nav": request.get(NAV_KEY, "")}
+            "nav": request.get(NAV_KEY, "")}
     return aiohttp_jinja2.render_template(template, request, {**base, **context}, status=status)
