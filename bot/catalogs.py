@@ -28,7 +28,8 @@ def extract() -> Catalog:
     template = Catalog(project="gandan", charset="utf-8")
     for folder in SOURCE_DIRS:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / folder, method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")],
+            keywords=KEYWORDS
         ):
             template.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments,
                          context=context)

@@ -30,6 +30,7 @@ from bot.commands import (
     setup as setup_cmd,
     surveys as surveys_cmd,
     units as units_cmd,
+    web_link as web_link_cmd,
 )
 from bot.commands.common import CommandError
 from core.i18n import _, set_locale, use_locale
@@ -37,7 +38,8 @@ from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
 COMMANDS = (run_cmd, chat_cmd, demo_cmd, setup_cmd, imports_cmd, invite_cmd, units_cmd, people_cmd, deadlines_cmd,
-            concerns_cmd, campaign_cmd, surveys_cmd, reports_cmd, outbox_cmd, db_cmd, evaluation_cmd)
+            concerns_cmd, campaign_cmd, surveys_cmd, reports_cmd, outbox_cmd, db_cmd, evaluation_cmd,
+            web_link_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -62,6 +62,7 @@ class Settings:
     web_listen: str = DEFAULT_WEB_LISTEN
     public_url: str | None = None  # where the web server is reached from outside: links to stored files
     daily_rollup_time: dt.time = DEFAULT_DAILY_ROLLUP_TIME
+    web_secret: str | None = None  # signs the web console's cookies; unset: a new key (and new logins) each start
 
     @property
     def web_address(self) -> tuple[str, int]:
@@ -72,7 +73,8 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """The tokens and webhook secrets that are set: values no log line may show."""
-        values = (self.telegram_bot_token, self.zalo_bot_token, self.telegram_webhook_secret, self.zalo_webhook_secret)
+        values = (self.telegram_bot_token, self.zalo_bot_token, self.telegram_webhook_secret, self.zalo_webhook_secret,
+                  self.web_secret)
         return tuple(v for v in values if v)
 
     @property
@@ -86,7 +88,7 @@ class Settings:
     def __repr__(self) -> str:
         # Tokens and secrets must never reach a log line, even through a debug repr.
         hidden = {"telegram_bot_token", "telegram_webhook_secret", "zalo_bot_token",
-                  "zalo_webhook_secret", "database_url"}
+                  "zalo_webhook_secret", "database_url", "web_secret"}
         parts = []
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
@@ -240,5 +242,12 @@ def load_settings(
         web_listen=web_listen,
         public_url=public_url,
         daily_rollup_time=daily_rollup_time,
+        web_secret=_web_secret(get("WEB_SECRET")),
     )
+
+
+def _web_secret(value: str | None) -> str | None:
+    if value and len(value) < 32:
+        raise SettingsError("WEB_SECRET", _("ít nhất 32 ký tự (ví dụ: openssl rand -hex 32)"))
+    return value or None
 

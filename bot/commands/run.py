@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
+import secrets
 import signal
 import socket
 from collections.abc import Awaitable, Callable
@@ -30,6 +32,7 @@ from bot.commands.chat import chat_as
 from bot.commands.demo import print_demo
 from bot.outbox.files import Files
 from bot.outbox.sender import OutboxSender
+from bot.web.console import Console
 from bot.web import TELEGRAM_PATH, ChannelDown, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
 from core.i18n import _
 from core.settings import Settings
@@ -103,7 +106,10 @@ async def serve_channels(app: App, stop: asyncio.Event, *, first_retry: float = 
     other channel, the outbox and the scheduler go on, and `/healthz` shows it as down meanwhile.
     """
     settings = app.settings
-    gateway = Gateway(app.sessions, Env(tz=settings.tz, default_locale=settings.default_locale))
+    host, port = settings.web_address
+    console = web_console(app)
+    gateway = Gateway(app.sessions, Env(tz=settings.tz, default_locale=settings.default_locale,
+                                        web_url=Console.base_url(settings.public_url, host, port)))
     status: dict[str, str] = {}
     hooks: list[Webhook] = []
     runners: list[Callable[[], Awaitable[int]]] = []
@@ -153,9 +159,8 @@ async def serve_channels(app: App, stop: asyncio.Event, *, first_retry: float = 
             runners.append(partial(_zalo, zalo, settings.zalo_webhook_url, settings.zalo_webhook_secret,
                                    retry, started, status, stop))
         runners.append(partial(_outbox, sender, stop))
-        host, port = settings.web_address
         try:
-            await stack.enter_async_context(serve(build_app(app.engine, status, hooks, files), host, port))
+            await stack.enter_async_context(serve(build_app(app.engine, status, hooks, files, console), host, port))
         except OSError as error:
             if hooks or settings.public_url:
                 log.error("web server cannot listen on %s: %s", settings.web_listen, error.strerror)
@@ -163,6 +168,14 @@ async def serve_channels(app: App, stop: asyncio.Event, *, first_retry: float = 
             log.warning("web server not started on %s (%s): no /healthz", settings.web_listen, error.strerror)
         results = await asyncio.gather(*(run() for run in runners))
         return max(results, default=0)
+
+
+def web_console(app: App) -> Console:
+    """The console's settings: HTTPS-only cookies behind an https PUBLIC_URL, signed with WEB_SECRET."""
+    settings = app.settings
+    key = hashlib.sha256(settings.web_secret.encode()).digest() if settings.web_secret else secrets.token_bytes(32)
+    return Console(app.sessions, settings.tz, settings.default_locale,
+                   secure=(settings.public_url or "").startswith("https://"), key=key)
 
 
 async def _until_up(name: str, what: str, attempt: Callable[[], Awaitable[Any]], *, stop: asyncio.Event,

@@ -45,6 +45,7 @@ LAST_SEEN_EVERY = dt.timedelta(minutes=1)
 class Env:
     tz: ZoneInfo
     default_locale: str = "vi"
+    web_url: str | None = None  # the web console's address as people reach it ("https://…/web")
 
 
 async def handle(session: AsyncSession, incoming: Incoming, env: Env, now: dt.datetime) -> list[Reply]:
@@ -62,7 +63,7 @@ async def handle(session: AsyncSession, incoming: Incoming, env: Env, now: dt.da
         if identity.unreachable_at is not None:
             identity.unreachable_at = None
     ctx = Ctx(session=session, incoming=incoming, now=now, tz=env.tz, state=state, person=person, identity=identity,
-              default_locale=env.default_locale)
+              default_locale=env.default_locale, web_url=env.web_url)
     locale = (person.locale if person else None) or env.default_locale
     with use_locale(locale):
         replies = await _dispatch(ctx)

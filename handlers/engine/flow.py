@@ -42,6 +42,7 @@ class Ctx:
     identity: ChatIdentity | None = None
     # The deployment's language (DEFAULT_LOCALE): for texts to group chats, which have none of their own.
     default_locale: str = "vi"
+    web_url: str | None = None  # where the web console's login links point (`/web` in the chat)
     _held: dict[int, Sequence[Held]] = field(default_factory=dict, repr=False)
 
     async def roles(self) -> Sequence[Held]:

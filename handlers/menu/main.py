@@ -13,7 +13,7 @@ from handlers.engine.types import Option, Reply
 from handlers.evaluation import view as evaluation_view
 from handlers.groups import where
 from handlers.meetings import leader
-from handlers.menu import mute, nhom, overview
+from handlers.menu import mute, nhom, overview, web
 from handlers.surveys import results as survey_results
 from models import access
 from models.visits.record import undo_visit
@@ -27,7 +27,7 @@ VIEW_ENTRIES = {"m:households": overview.my_households, "m:reports": overview.my
                 "m:meetings": overview.meetings, "m:unreachable": overview.unreachable,
                 "m:digest": on_demand.from_menu, "m:nhom": nhom.my_nhom, "m:groups": where.from_menu,
                 "m:eval": evaluation_view.from_menu, "m:camp": campaigns.from_menu, "m:dvk": dan_van_kheo.from_menu,
-                "m:surveys": survey_results.surveys_screen}
+                "m:surveys": survey_results.surveys_screen, "m:web": web.from_menu}
 outside_flows.SLOW.update({"m:digest", "m:reports", "m:eval"})  # computed while the person waits
 LEADER_ONLY = {"m:unreachable", "m:dvk"}  # 📂 Ý kiến đang mở checks its own (handlers/concerns/inbox.py)
 
@@ -55,6 +55,7 @@ def _labels(ctx: Ctx) -> dict[str, str]:
         "m:bcast": _("📢 Gửi thông báo"),
         "m:bcasts": _("📬 Thông báo đã gửi"),
         "m:eval": _("📈 Xếp loại dự kiến"),
+        "m:web": _("🖥 Trang quản lý (web)"),
         "m:mute": mute.menu_label(ctx),
         "m:lang": _("🌐 Ngôn ngữ"),
         access.MORE: _("🗂 Mục khác…"),

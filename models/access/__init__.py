@@ -47,6 +47,7 @@ the units under it. From there:
 - **Menu**: everybody's entries, a nhóm leader's view of the nhóm (`nhom_led`), then the leaders' screens
   by the rights above (`menu_entries`); none for a person who holds no role any more; a menu longer than a
   phone's screen folds one level down (`menu_screens`).
+- **Web console**: the leaders (`USES_CONSOLE`) get a login link; every page then asks the rights above.
 
 Handlers, jobs and the web console ask these functions; SQL conditions come from the same sets.
 """
@@ -163,6 +164,7 @@ from models.access.scope import (
     sees_household,
 )
 from models.access.surveys import SURVEY_AUTHORS, SURVEYED, may_author_survey, survey_communes, surveyed
+from models.access.web import USES_CONSOLE, may_use_console, uses_console_in
 
 __all__ = [
     "CONFIRMS_EVALUATION", "KHOI_HEAD", "SCORES_BY_HAND", "SEES_EVALUATION_AT", "TOLD_RESULT",
@@ -175,13 +177,13 @@ __all__ = [
     "COMMUNE_AUDIENCE", "FILLS_COMMUNE_REPORT", "FILLS_VILLAGE_REPORT", "SIGNS_REPORT", "fill_units",
     "may_fill_report", "COMMUNE_LEADS", "COMMUNE_OFFICE", "DIGEST_AT", "LEADERS", "LEADERS_BUT_ADMIN", "MORE",
     "NHOM_LEADS", "NHOM_ROLES", "REMINDS_UNITS", "REPORT_AT", "REPORTS_FOR", "SETS_MEETINGS", "SILENCE_TOLD_TO",
-    "STALE_LIST_AT", "SURVEYED", "SURVEY_AUTHORS", "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "VILLAGE_LEADS", "ConcernAccess", "Held",
+    "STALE_LIST_AT", "SURVEYED", "SURVEY_AUTHORS", "TAKES_HOUSEHOLDS", "TEAM_AUDIENCE", "TEAM_LEADS", "TOLD_AT", "USES_CONSOLE", "VILLAGE_LEADS", "ConcernAccess", "Held",
     "answers_for", "answers_for_unit", "area_paths", "assigns_households", "audience_roles", "author_scopes",
     "binding_reach", "commune_of", "commune_office", "concern_access", "concern_leads", "covering", "covers",
     "covers_area", "covers_bound", "covers_village", "entitled", "fold_entries", "group_member_roles",
     "group_members", "leads", "listed_scope",
     "may_assign_households", "may_bind", "may_broadcast", "may_mark_submitted", "may_remind_units", "may_see_digest",
-    "may_receive_report", "may_see_digests", "may_set_meetings", "menu_entries", "menu_screens", "nhom_led",
+    "may_receive_report", "may_see_digests", "may_set_meetings", "may_use_console", "uses_console_in", "menu_entries", "menu_screens", "nhom_led",
     "own_units", "receives_digest", "report_units",
     "role_in", "roles", "scope_params", "sees_household", "sets_meetings", "stale_scopes", "survey_communes", "surveyed", "may_author_survey", "takes_households",
 ]

@@ -10,6 +10,7 @@ from models.access.reports import report_units
 from models.access.roles import COMMUNE_OFFICE, LEADERS, NHOM_LEADS
 from models.access.scope import Held
 from models.access.surveys import survey_communes
+from models.access.web import may_use_console
 from models.enums import UnitKind
 from models.tables import OrgUnit
 
@@ -21,8 +22,9 @@ LAST = ("m:mute", "m:lang")
 # down in this order, the ones used least first, until it fits. An entry not named stays on top.
 MENU_LIMIT = 8
 MORE = "m:more"
-FOLD_ORDER = ("m:dvk", "m:eval", "m:groups", "m:surveys", "m:official", "m:lang", "m:mute", "m:cr", "m:unreachable",
-              "m:bcasts", "m:deadlines", "m:bcast", "m:survey", "m:camp", "m:digest", "m:stale", "m:open", "m:nhom")
+FOLD_ORDER = ("m:web", "m:dvk", "m:eval", "m:groups", "m:surveys", "m:official", "m:lang", "m:mute", "m:cr",
+              "m:unreachable", "m:bcasts", "m:deadlines", "m:bcast", "m:survey", "m:camp", "m:digest", "m:stale",
+              "m:open", "m:nhom")
 
 
 def leads(held: Sequence[Held]) -> bool:
@@ -63,6 +65,8 @@ def menu_entries(held: Sequence[Held]) -> list[str]:
         entries.append("m:eval")
     if survey_communes(held):
         entries.append("m:surveys")
+    if may_use_console(held):
+        entries.append("m:web")
     return entries + list(LAST)
 
 

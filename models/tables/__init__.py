@@ -17,6 +17,7 @@ from models.tables.org import OrgUnit
 from models.tables.people import ChatIdentity, Membership, Person
 from models.tables.report_docs import ReportDraft, ReportTemplate
 from models.tables.reports import ReportField
+from models.tables.web import WebLogin, WebSession
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "Campaign", "CampaignHousehold",
@@ -25,5 +26,6 @@ __all__ = [
     "EvaluationHandScore", "EvaluationResult", "EvaluationRubric", "GoodPracticeModel", "Household",
     "HouseholdAttribute", "InviteCode",
     "Meeting", "MeetingAttendance", "MeetingSchedule", "Membership", "ReportDeadline", "ReportSubmission", "OrgUnit", "OutboxMessage", "Person",
-    "PlatformCapability", "ProcessedMessage", "ReportDraft", "ReportField", "ReportTemplate", "Visit",
+    "PlatformCapability", "ProcessedMessage", "ReportDraft", "ReportField", "ReportTemplate", "Visit", "WebLogin",
+    "WebSession",
 ]

@@ -27,6 +27,7 @@ from handlers.reports import fields as report_fields
 from models import access
 from models.broadcasts.audience import NotAllowed, scope_for
 from models.concerns import workflow
+from models.console import board, login
 from models.conversations import ChatState
 from models.deadlines import calendar
 from models.enums import (
@@ -109,6 +110,8 @@ EXPECTED: dict[str, dict[str, set[Role]]] = {
     "author surveys": {"C1": COMMUNE_OFFICE},
     # a survey for members and leaders reaches every role of the commune but the admin
     "be sent a survey": {"C1": EVERYONE - {R.ADMIN}},
+    # a login link to the web console, which opens on the commune the roles are held in
+    "use the web console": {"C1": VILLAGE_LEADS | COMMUNE_OFFICE},
 }
 # Menu entries beyond the ones everybody has (visit, concern, households, reports, meetings, mute, language).
 EVERYONE_ENTRIES = ("m:visit", "m:concern", "m:households", "m:reports", "m:meetings", "m:camp", "m:survey",
@@ -129,6 +132,7 @@ EXPECTED_MENU: dict[str, set[Role]] = {
     "m:bcasts": TEAM_LEADS | COMMUNE_LEADS,
     "m:eval": VILLAGE_LEADS | COMMUNE_LEADS,
     "m:surveys": COMMUNE_OFFICE,
+    "m:web": VILLAGE_LEADS | COMMUNE_OFFICE,
 }
 
 
@@ -348,6 +352,17 @@ async def _sent_survey(place: Place, person: Person, held: list[access.Held], un
     return person.id in await sending.surveyed_people(place.session, unit)
 
 
+@_kinds(UnitKind.COMMUNE)
+async def _console(place: Place, person: Person, held: list[access.Held], unit: OrgUnit) -> bool:
+    # As `/web` and `gandan web-link` ask: a link is issued, and the board's villages lie in the commune.
+    try:
+        await login.issue_link(place.session, person.id, now=NOW)
+    except login.NotAllowed:
+        return False
+    return any(place.units[v].id == vid and place.units[v].path.startswith(unit.path)
+               for vid, _name in await board.villages(place.session, held) for v in VILLAGES)
+
+
 CHECKS: dict[str, tuple[Check, Rule]] = {
     "see household": (_household, _only(access.sees_household, UnitKind.NHOM)),
     **{f"see concern at {level}": _concern(level, "sees") for level in ConcernLevel},
@@ -373,6 +388,7 @@ CHECKS: dict[str, tuple[Check, Rule]] = {
     "fill report fields": (_fill_fields, access.may_fill_report),
     "author surveys": (_author_surveys, _only(access.may_author_survey, UnitKind.COMMUNE)),
     "be sent a survey": (_sent_survey, _only(access.surveyed, UnitKind.COMMUNE)),
+    "use the web console": (_console, _only(access.uses_console_in, UnitKind.COMMUNE)),
 }
 
 

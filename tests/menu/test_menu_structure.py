@@ -37,8 +37,8 @@ async def test_a_commune_secretary_sees_eight_entries_first_and_the_rest_one_lev
     assert down[-1] == "↩ Trang chính"
     # every entry once, on one screen or the other
     assert "🌐 Ngôn ngữ" in down and "📢 Gửi thông báo" in down and "⏱ Thời hạn xử lý ý kiến" in down
-    assert len(set(first[:-1]) | set(down[:-1])) == len(first) - 1 + len(down) - 1 == 21  # 📈 Xếp loại, 🤝 Vận động, 🌟 Dân vận khéo, 📋 Khảo sát, 🗳 Quản lý khảo sát too
-    assert "🔗 Nhóm nhận báo cáo" in down
+    assert len(set(first[:-1]) | set(down[:-1])) == len(first) - 1 + len(down) - 1 == 22  # 🖥 Trang quản lý (web), 📈 Xếp loại, 🤝 Vận động, 🌟 Dân vận khéo, 📋 Khảo sát, 🗳 Quản lý khảo sát too
+    assert "🔗 Nhóm nhận báo cáo" in down and "🖥 Trang quản lý (web)" in down
     # a number there picks from the folded screen; its entry runs as from the main menu
     await chat.transcript([(chat.option_number("Ngôn ngữ"), "🌐 Chọn ngôn ngữ:"), ("/menu", "Chọn việc cần làm:"),
                            (str(len(first)), "🗂 Mục khác:"), (chat.option_number("Trang chính"), "Chọn việc cần làm:")])

@@ -1,8 +1,8 @@
 """The bot's own web server, behind the operator's HTTPS reverse proxy: one webhook route per
 platform (each checks its secret header; 503 while its channel is still starting), `/healthz` for
-monitoring (each channel's state: "polling", "webhook", "starting" or "down: …"), and `/files/<token>` for the
+monitoring (each channel's state: "polling", "webhook", "starting" or "down: …"), `/files/<token>` for the
 stored files Zalo fetches by link (a chart, a spreadsheet): unknown or expired tokens get 404,
-and nothing lists the files.
+and nothing lists the files; and the staff console under `/web/` (`bot/web/console/`).
 
 A channel adds its webhook as a `Webhook(path, header, secret, accept)`; `accept` receives the
 decoded JSON and must return quickly (the work runs in the background).
@@ -13,19 +13,18 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import hdrs, web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from unidecode import unidecode
 
 from bot.outbox.files import FILES_PATH, Files
+from bot.web.disposition import content_disposition
+from bot.web.console import Console, add_console
 
 log = logging.getLogger(__name__)
 
@@ -124,16 +123,12 @@ def files_handler(files: Files) -> Callable[[web.Request], Awaitable[web.Respons
     return handle
 
 
-def content_disposition(kind: str, filename: str) -> str:
-    """RFC 6266: an ASCII name for old clients, the real (Vietnamese) one in UTF-8 for the rest."""
-    plain = re.sub(r'[^A-Za-z0-9._ ()-]+', "_", unidecode(filename)).strip() or "file"
-    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 def build_app(engine: AsyncEngine, channels: Mapping[str, str], webhooks: Iterable[Webhook] = (),
-              files: Files | None = None) -> web.Application:
+              files: Files | None = None, console: Console | None = None) -> web.Application:
     """`channels` is read at each health check, so a channel may update its status as it runs."""
     app = web.Application()
+    if console is not None:
+        add_console(app, console)
     app.router.add_get(HEALTH_PATH, health_handler(engine, channels))
     if files is not None:
         app.router.add_get(FILES_PATH + "/{token}", files_handler(files))
