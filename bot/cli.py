@@ -18,21 +18,25 @@ from bot.commands import (
     chat as chat_cmd,
     concerns as concerns_cmd,
     db as db_cmd,
-    deadlines as deadlines_cmd,
-    demo as demo_cmd,
-    evaluation as evaluation_cmd,
-    imports as imports_cmd,
-    invite as invite_cmd,
     outbox as outbox_cmd,
-    people as people_cmd,
-    reports as reports_cmd,
     run as run_cmd,
-    setup as setup_cmd,
     surveys as surveys_cmd,
-    units as units_cmd,
     web_link as web_link_cmd,
 )
 from bot.commands.common import CommandError
+from bot.commands.reports import (
+    deadlines as deadlines_cmd,
+    draft as reports_cmd,
+    evaluation as evaluation_cmd,
+)
+from bot.commands.roster import (
+    demo as demo_cmd,
+    imports as imports_cmd,
+    invite as invite_cmd,
+    people as people_cmd,
+    setup as setup_cmd,
+    units as units_cmd,
+)
 from core.i18n import _, set_locale, use_locale
 from core.logs import configure_logging
 from core.settings import SettingsError, load_settings

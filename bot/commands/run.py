@@ -29,11 +29,20 @@ from bot.channels.protocol import OutboxChannel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.zalo import ZaloChannel, ZaloClient
 from bot.commands.chat import chat_as
-from bot.commands.demo import print_demo
+from bot.commands.roster.demo import print_demo
 from bot.outbox.files import Files
 from bot.outbox.sender import OutboxSender
+from bot.web import (
+    TELEGRAM_PATH,
+    TELEGRAM_SECRET_HEADER,
+    ZALO_PATH,
+    ZALO_SECRET_HEADER,
+    ChannelDown,
+    Webhook,
+    build_app,
+    serve,
+)
 from bot.web.console import Console
-from bot.web import TELEGRAM_PATH, ChannelDown, TELEGRAM_SECRET_HEADER, ZALO_PATH, ZALO_SECRET_HEADER, Webhook, build_app, serve
 from core.i18n import _
 from core.settings import Settings
 from handlers.engine.checks import check_flows

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.commands.common import CommandError, pick_commune
-from bot.commands.imports import _table_problem
+from bot.commands.roster.imports import _table_problem
 from bot.tabular import TableError, read_sheets
 from core.i18n import _, format_date
 from core.settings import Settings

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.commands.report_fields import FieldErrors, parse_assignments
+from bot.commands.reports.fields import FieldErrors, parse_assignments
 from models.enums import UnitKind
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

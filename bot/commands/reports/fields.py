@@ -35,7 +35,7 @@ VALUE_HEADERS = ("gia tri", "value")
 
 
 def register(sub: argparse._SubParsersAction, name: str = "fields") -> None:
-    """`gandan report fields`: added by `bot.commands.reports` under `report`."""
+    """`gandan report fields`: added by `bot.commands.reports.draft` under `report`."""
     parser = sub.add_parser(name, help=_("điền số liệu báo cáo mà chỉ người biết (diện tích, dân số…)"),
                             description=_("Xem và điền các số liệu của báo cáo 6 tháng, năm mà dữ liệu không có "
                                           "(diện tích, dân số, đảng viên, tiếp dân, đơn thư…), theo thôn hoặc xã và "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.app import open_app
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import open_app
 from bot.commands.common import pick_commune, pick_unit, role_names, role_or_error
 from core.i18n import _
 from core.settings import Settings

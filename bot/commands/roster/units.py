@@ -13,7 +13,6 @@ from models.reports.founding import NoTeam, set_founded
 from models.units.counts import unit_counts
 from models.units.tree import descendants
 
-
 UNSET = object()  # --founded not given (None: given as "-", to clear the date)
 
 

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from bot.app import open_app
-from bot.commands import report_fields
 from bot.commands.common import CommandError, pick_commune, pick_unit
+from bot.commands.reports import fields as report_fields
 from core.i18n import _
 from core.settings import Settings
 from models.base import utcnow

@@ -1,0 +1,1 @@
+"""Commands for the roster: the commune set up, people and households imported, invites, the demo."""
