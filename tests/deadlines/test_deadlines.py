@@ -244,11 +244,11 @@ async def test_mute_flow_pauses_and_resumes_reminders(sessions, cal: Calendar) -
                                   payload={}, person_id=cal.world.member.id, next_attempt_at=chat.now))
         await session.commit()
     await chat.say("/menu")
-    await chat.say(chat.option_number("Tạm dừng nhắc"))
+    await chat.menu_entry("Tạm dừng nhắc")  # one level down, under 🗂 Mục khác…
     assert "trong bao lâu?" in chat.screen
     await chat.say(chat.option_number("3 ngày"))
     assert "🔕 Đã tạm dừng nhắc đến 09:00 ngày 27 tháng 11 năm 2026." in chat.screen
-    assert "🔔 Bật lại nhắc" in chat.screen
+    assert "🔔 Bật lại nhắc" in await chat.menu_labels()
     async with sessions() as session:
         member = await session.get(Person, cal.world.member.id)
         held = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "k1"))
@@ -256,8 +256,8 @@ async def test_mute_flow_pauses_and_resumes_reminders(sessions, cal: Calendar) -
         assert held.next_attempt_at == chat.now + dt.timedelta(days=3)
         assert await session.scalar(select(AuditLog).where(AuditLog.action == "mute_reminders"))
     chat.now += dt.timedelta(hours=1)
-    await chat.say(chat.option_number("Bật lại nhắc"))
-    assert "🔔 Đã bật lại nhắc" in chat.screen and "🔕 Tạm dừng nhắc" in chat.screen
+    await chat.menu_entry("Bật lại nhắc")
+    assert "🔔 Đã bật lại nhắc" in chat.screen and "🔕 Tạm dừng nhắc" in await chat.menu_labels()
     async with sessions() as session:
         member = await session.get(Person, cal.world.member.id)
         held = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "k1"))
@@ -268,7 +268,7 @@ async def test_mute_flow_pauses_and_resumes_reminders(sessions, cal: Calendar) -
 async def test_mute_until_turned_on_again(sessions, cal: Calendar) -> None:
     chat = Chat(sessions, "member")
     await chat.say("/menu")
-    await chat.say(chat.option_number("Tạm dừng nhắc"))
+    await chat.menu_entry("Tạm dừng nhắc")
     await chat.say(chat.option_number("Đến khi tôi bật lại"))
     assert "cho đến khi bạn bật lại" in chat.screen
     async with sessions() as session:
