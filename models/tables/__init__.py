@@ -1,23 +1,29 @@
 """Every table, imported together so the metadata is complete for Alembic and the tests."""
 
 from models.surveys.tables import Survey, SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse  # noqa: F401  (their own feature)
-from models.tables.access import AuditLog, Counter, InviteCode
-from models.tables.announcements import Announcement, AnnouncementReceipt
-from models.tables.attachments import Attachment
-from models.tables.campaigns import Campaign, CampaignHousehold, CampaignOption, CampaignOutcome, HouseholdAttribute
-from models.tables.concerns import Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, ConcernRule
-from models.tables.conversation import ConversationState, ProcessedMessage
-from models.tables.dan_van_kheo import GoodPracticeModel
-from models.tables.deadlines import ReportDeadline, ReportSubmission
-from models.tables.delivery import ChatGroup, OutboxMessage, PlatformCapability
-from models.tables.evaluation import EvaluationHandScore, EvaluationResult, EvaluationRubric
-from models.tables.households import Household, Visit
-from models.tables.meetings import Meeting, MeetingAttendance, MeetingSchedule
-from models.tables.org import OrgUnit
-from models.tables.people import ChatIdentity, Membership, Person
-from models.tables.report_docs import ReportDraft, ReportTemplate
-from models.tables.reports import ReportField
-from models.tables.web import WebLogin, WebSession
+from models.tables.fieldwork.campaigns import (
+    Campaign,
+    CampaignHousehold,
+    CampaignOption,
+    CampaignOutcome,
+    HouseholdAttribute,
+)
+from models.tables.fieldwork.concerns import Concern, ConcernEvent, ConcernHousehold, ConcernPhoto, ConcernRule
+from models.tables.fieldwork.dan_van_kheo import GoodPracticeModel
+from models.tables.fieldwork.households import Household, Visit
+from models.tables.fieldwork.meetings import Meeting, MeetingAttendance, MeetingSchedule
+from models.tables.messages.announcements import Announcement, AnnouncementReceipt
+from models.tables.messages.attachments import Attachment
+from models.tables.messages.conversation import ConversationState, ProcessedMessage
+from models.tables.messages.delivery import ChatGroup, OutboxMessage, PlatformCapability
+from models.tables.messages.web import WebLogin, WebSession
+from models.tables.org.access import AuditLog, Counter, InviteCode
+from models.tables.org.people import ChatIdentity, Membership, Person
+from models.tables.org.units import OrgUnit
+from models.tables.reporting.deadlines import ReportDeadline, ReportSubmission
+from models.tables.reporting.evaluation import EvaluationHandScore, EvaluationResult, EvaluationRubric
+from models.tables.reporting.report_docs import ReportDraft, ReportTemplate
+from models.tables.reporting.reports import ReportField
 
 __all__ = [
     "Announcement", "AnnouncementReceipt", "Attachment", "AuditLog", "Campaign", "CampaignHousehold",

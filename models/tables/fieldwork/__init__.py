@@ -1,0 +1,1 @@
+"""Tables of the field work: households and visits, concerns, meetings, campaigns, \"Dân vận khéo\" models."""

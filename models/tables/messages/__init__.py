@@ -1,0 +1,1 @@
+"""Tables of what the bot says: the outbox and bound groups, announcements, files, chat state, web sessions."""

@@ -1,0 +1,1 @@
+"""Tables of the organisation: units, people and their roles, invites and the audit log."""

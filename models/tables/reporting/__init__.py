@@ -1,0 +1,1 @@
+"""Tables of reporting: deadlines and submissions, official reports, the yearly evaluation."""
